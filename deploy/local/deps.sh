@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages Halyard needs to build, run and test, when
+# any is missing. Quiet and quick when everything is there already.
+# Never starts a system service: the project runs its own private RabbitMQ,
+# PostgreSQL and nginx (deploy/local/stack.sh).
+set -euo pipefail
+
+PACKAGES=(
+    build-essential pkg-config
+    rabbitmq-server postgresql nginx-light
+    librabbitmq-dev libxml2-dev libevent-dev libjansson-dev libpq-dev
+    libssl-dev zlib1g-dev libcmocka-dev
+    python3-pytest python3-pika python3-jsonschema python3-psycopg2
+    procps iproute2 curl
+)
+
+# Print the packages among the arguments that are not fully installed.
+not_installed() {
+    local have
+    # One dpkg-query for all (one per package costs a second in total); it
+    # exits 1 when a package is unknown, which only means "not installed".
+    have=$(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null |
+        awk '$NF == "installed" && $(NF-1) == "ok" {sub(/:.*/, "", $1); print $1}' || true)
+    local p
+    for p in "$@"; do
+        grep -qxF "$p" <<<"$have" || echo "$p"
+    done
+}
+
+mapfile -t missing < <(not_installed "${PACKAGES[@]}")
+((${#missing[@]} == 0)) && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+
+SUDO=()
+if ((EUID != 0)); then
+    command -v sudo >/dev/null || {
+        echo "deps: not root and no sudo; install as root: ${missing[*]}" >&2
+        exit 1
+    }
+    SUDO=(sudo)
+fi
+
+# A policy-rc.d that exits 101 tells invoke-rc.d (used by the maintainer
+# scripts of rabbitmq-server, postgresql and nginx) not to start anything.
+# Only ours is removed afterwards; an existing one is left alone.
+POLICY=/usr/sbin/policy-rc.d
+own_policy=0
+cleanup() {
+    if ((own_policy)); then "${SUDO[@]}" rm -f "$POLICY"; fi
+}
+trap cleanup EXIT
+if [[ ! -e $POLICY ]]; then
+    printf '#!/bin/sh\n# written by halyard deploy/local/deps.sh during apt-get install\nexit 101\n' |
+        "${SUDO[@]}" tee "$POLICY" >/dev/null
+    "${SUDO[@]}" chmod 755 "$POLICY"
+    own_policy=1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    "${missing[@]}" </dev/null
+
+still=$(not_installed "${missing[@]}")
+if [[ -n $still ]]; then
+    echo "deps: still not installed: $still" >&2
+    exit 1
+fi
+echo "deps: done" >&2

@@ -1,0 +1,422 @@
+/* gw_session: one POST of a CWMP session (cwmp-reference.md 1.1).
+ *
+ * An Inform opens a session: authenticate, take the device's lease (one
+ * live session per device), publish the inform event with a publisher
+ * confirm, and only then answer InformResponse with the signed state. Any
+ * other POST continues a session found by its cookie, or, for a CPE that
+ * ignores cookies, by its TCP connection through nginx (quirk 1).
+ */
+#include "gateway.h"
+
+#include "acs_log.h"
+#include "acs_topology.h"
+#include "acs_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+static const char *const acs_methods[] = {"Inform", "GetRPCMethods", "TransferComplete", NULL};
+
+const char *gw_session_ns(int minor, char buf[40])
+{
+    snprintf(buf, 40, "urn:dslforum-org:cwmp-1-%d", minor < 0 ? 0 : minor);
+    return buf;
+}
+
+/* --- body decoding -------------------------------------------------------- */
+
+/* Inflate a gzip or deflate body (quirk 19) into r->inflated, bounded by
+ * max_body. 0, or -1 when it is not valid compressed data or too large. */
+static int inflate_body(gw_req_t *r, int gzip)
+{
+    z_stream z;
+    size_t cap = (size_t)r->gw->cfg.max_body;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, gzip ? 15 + 16 : 15 + 32) != Z_OK)
+        return -1;
+    r->inflated = acs_xmalloc(cap + 1);
+    z.next_in = (unsigned char *)r->body;
+    z.avail_in = (unsigned)r->body_len;
+    z.next_out = (unsigned char *)r->inflated;
+    z.avail_out = (unsigned)cap;
+    int rc = inflate(&z, Z_FINISH);
+    size_t n = cap - z.avail_out;
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END)
+        return -1;
+    r->inflated[n] = '\0';
+    r->body = r->inflated;
+    r->body_len = n;
+    return 0;
+}
+
+static int decode_body(gw_req_t *r)
+{
+    const char *enc = scgi_header(&r->scgi, "HTTP_CONTENT_ENCODING");
+    if (!enc || !*enc || strcasecmp(enc, "identity") == 0)
+        return 0;
+    if (strcasecmp(enc, "gzip") == 0 || strcasecmp(enc, "x-gzip") == 0)
+        return inflate_body(r, 1) == 0 ? 0 : 400;
+    if (strcasecmp(enc, "deflate") == 0)
+        return inflate_body(r, 0) == 0 ? 0 : 400;
+    return 415;
+}
+
+static void read_connection(gw_req_t *r)
+{
+    const char *client = scgi_header(&r->scgi, "HALYARD_CLIENT");
+    const char *conn = scgi_header(&r->scgi, "HALYARD_CONNECTION");
+    const char *addr = scgi_header(&r->scgi, "REMOTE_ADDR");
+    const char *https = scgi_header(&r->scgi, "HTTPS");
+    if (client && conn && *conn)
+        snprintf(r->conn_key, sizeof r->conn_key, "%s/%s", client, conn);
+    snprintf(r->client_ip, sizeof r->client_ip, "%s", addr ? addr : "");
+    r->tls = https && strcasecmp(https, "on") == 0;
+}
+
+/* --- the Inform ---------------------------------------------------------- */
+
+static void on_lease_released(PGresult *res, const char *err, void *arg)
+{
+    gw_req_t *r = arg;
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+        acs_log_kv(ACS_LOG_WARN, "releasing the lease failed; it expires on its own", "device",
+                   r->st.device, "error", err, NULL);
+    gw_req_resume(r);
+}
+
+static void release_lease(gw_req_t *r)
+{
+    const char *p[] = {r->st.sid, r->st.device};
+    if (acs_pg_query(r->gw->pg, "DELETE FROM live_sessions WHERE session_id = $1 AND device_id = $2",
+                     2, p, on_lease_released, r) == 0)
+        GW_HOLD(r);
+}
+
+static void on_inform_published(acs_amqp_status_t status, acs_amqp_msg_t *m, void *arg)
+{
+    gw_req_t *r = arg;
+    gw_t *gw = r->gw;
+    char ns[40];
+    acs_buf_t xml = ACS_BUF_INIT;
+    if (!gw_req_resume(r))
+        return;
+    if (status != ACS_AMQP_OK) {
+        acs_metric_inc(gw->m.err_broker);
+        acs_log_kv(ACS_LOG_WARN, "inform not confirmed by the broker; answering 503", "device",
+                   r->st.device, "status", status == ACS_AMQP_NACK ? "nack" : "down", NULL);
+        release_lease(r);
+        gw_respond_busy(r, 30, "message broker unavailable");
+        return;
+    }
+    acs_metric_inc(gw->m.informs);
+    acs_metric_inc(gw->m.sessions_started);
+    acs_log_kv(ACS_LOG_INFO, "session started", "device", r->st.device, "session", r->st.sid,
+               "client", r->client_ip, NULL);
+    cwmp_build_inform_response(&xml, gw_session_ns(r->msg.ns_minor, ns), r->msg.id,
+                               r->st.use_version[0] ? r->st.use_version : NULL);
+    gw_respond_envelope(r, &xml);
+}
+
+static json_t *inform_event(gw_req_t *r, const char *version)
+{
+    gw_t *gw = r->gw;
+    char ns[40], now[32], q[ACS_DEVICE_ID_MAX + 32];
+    json_t *ev = gw_event_base("inform", r->st.device, r->st.sid);
+    json_object_update(ev, r->msg.body);
+    json_object_set_new(ev, "cwmp_version", json_string(version));
+    json_object_set_new(ev, "cwmp_ns", json_string(gw_session_ns(r->msg.ns_minor, ns)));
+    json_object_set_new(ev, "remote_addr", json_string(r->client_ip));
+    json_object_set_new(ev, "received_at", json_string(acs_iso8601(acs_now_wall_ms(), now)));
+    json_object_set_new(ev, "gateway", json_string(gw->cfg.id));
+    if (acs_topology_device_queue(r->st.device, q, sizeof q) == 0)
+        json_object_set_new(ev, "device_queue", json_string(q));
+    json_object_set_new(ev, "worker_wait_ms", json_integer(gw->cfg.worker_wait_ms));
+    return ev;
+}
+
+static void on_lease(PGresult *res, const char *err, void *arg)
+{
+    gw_req_t *r = arg;
+    gw_t *gw = r->gw;
+    int ok = res && PQresultStatus(res) == PGRES_TUPLES_OK;
+    int got = ok && PQntuples(res) == 1;
+    if (!gw_req_resume(r))
+        return;
+    if (!ok) {
+        acs_metric_inc(gw->m.err_db);
+        acs_log_kv(ACS_LOG_WARN, "taking the session lease failed", "device", r->st.device,
+                   "error", err, NULL);
+        gw_respond_busy(r, 30, "database unavailable");
+        return;
+    }
+    if (!got) {
+        acs_metric_inc(gw->m.err_session);
+        acs_log_kv(ACS_LOG_INFO, "second Inform while a session is live; 503", "device",
+                   r->st.device, NULL);
+        gw_respond_busy(r, (int)gw->cfg.session_timeout_s, "a session with this device is live");
+        return;
+    }
+    char version[8];
+    int minor = r->msg.ns_minor;
+    snprintf(version, sizeof version, "%s",
+             r->st.use_version[0] ? r->st.use_version
+                                  : (minor <= 0 ? "1.0" : minor == 1 ? "1.1" : "1.2"));
+    json_t *ev = inform_event(r, version);
+    int rc = gw_event_publish(gw, ev, on_inform_published, r);
+    json_decref(ev);
+    if (rc != 0) {
+        release_lease(r);
+        gw_respond_busy(r, 30, "message broker backlog full");
+        return;
+    }
+    GW_HOLD(r);
+}
+
+static void take_lease(gw_req_t *r)
+{
+    gw_t *gw = r->gw;
+    acs_buf_t token = ACS_BUF_INIT;
+    char secs[24];
+    int64_t now = acs_now_wall_ms();
+    acs_uuid(r->st.sid);
+    snprintf(r->st.device, sizeof r->st.device, "%s", r->device);
+    r->st.ns_minor = r->msg.ns_minor;
+    r->st.started_ms = r->st.last_ms = now;
+    r->st.lease_until_ms = now + GW_LEASE_S(gw) * 1000;
+    gw_state_encode(&r->st, gw->cfg.cookie_key, gw->cfg.cookie_key_len, &token);
+    snprintf(secs, sizeof secs, "%ld", GW_LEASE_S(gw));
+    const char *p[] = {r->st.device, r->st.sid, gw->instance,
+                       r->conn_key[0] ? r->conn_key : NULL, token.data, secs};
+    int rc = acs_pg_query(
+        gw->pg,
+        "INSERT INTO live_sessions (device_id, session_id, gateway, conn_key, state, expires_at) "
+        "VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6)) "
+        "ON CONFLICT (device_id) DO UPDATE SET session_id = EXCLUDED.session_id, "
+        "gateway = EXCLUDED.gateway, conn_key = EXCLUDED.conn_key, state = EXCLUDED.state, "
+        "expires_at = EXCLUDED.expires_at WHERE live_sessions.expires_at < now() "
+        "RETURNING session_id",
+        6, p, on_lease, r);
+    acs_buf_free(&token);
+    if (rc != 0) {
+        gw_respond_busy(r, 30, "database busy");
+        return;
+    }
+    GW_HOLD(r);
+}
+
+static void on_admitted(gw_req_t *r, int status)
+{
+    json_t *hdr = r->msg.body;
+    const char *supported = json_string_value(json_object_get(hdr, "supported_versions"));
+    int has_timeout = json_object_get(hdr, "session_timeout") != NULL;
+    char version[8];
+
+    if (cwmp_negotiate_version(r->msg.ns_minor, supported, has_timeout, version) != 0) {
+        char ns[40];
+        acs_buf_t xml = ACS_BUF_INIT;
+        acs_metric_inc(r->gw->m.err_session);
+        cwmp_build_fault(&xml, gw_session_ns(r->msg.ns_minor, ns), r->msg.id, 8006,
+                         "ACS version incompatible with CPE");
+        gw_respond(r, 200, NULL, "text/xml; charset=\"utf-8\"", xml.data, xml.len);
+        acs_buf_free(&xml);
+        return;
+    }
+    if (supported)
+        snprintf(r->st.use_version, sizeof r->st.use_version, "%s", version);
+    take_lease(r);
+}
+
+static void begin_inform(gw_req_t *r)
+{
+    json_t *dev = json_object_get(r->msg.body, "device");
+    const char *oui = json_string_value(json_object_get(dev, "oui"));
+    const char *pc = json_string_value(json_object_get(dev, "product_class"));
+    const char *sn = json_string_value(json_object_get(dev, "serial_number"));
+
+    if (acs_device_id(oui, pc, sn, r->device, sizeof r->device) != 0) {
+        acs_metric_inc(r->gw->m.err_xml);
+        gw_respond_error(r, 400, "Inform without a usable DeviceId");
+        return;
+    }
+    if (!r->gw->cfg.auth_required) {
+        on_admitted(r, 0);
+        return;
+    }
+    if (!scgi_header(&r->scgi, "HTTP_AUTHORIZATION")) {
+        gw_auth_challenge(r, 0, 0);
+        return;
+    }
+    gw_auth_inform(r, &r->msg, on_admitted);
+}
+
+/* --- later POSTs ---------------------------------------------------------- */
+
+static void on_transfer_published(acs_amqp_status_t status, acs_amqp_msg_t *m, void *arg)
+{
+    gw_req_t *r = arg;
+    char ns[40];
+    acs_buf_t xml = ACS_BUF_INIT;
+    if (!gw_req_resume(r))
+        return;
+    if (status != ACS_AMQP_OK) {
+        /* Unanswered, the CPE keeps the TransferComplete and sends it again. */
+        acs_metric_inc(r->gw->m.err_broker);
+        gw_respond_busy(r, 30, "message broker unavailable");
+        return;
+    }
+    cwmp_build_empty_response(&xml, gw_session_ns(r->st.ns_minor, ns), r->msg.id,
+                              "TransferComplete");
+    gw_respond_envelope(r, &xml);
+}
+
+static void cpe_request(gw_req_t *r)
+{
+    char ns[40];
+    acs_buf_t xml = ACS_BUF_INIT;
+    const char *method = r->msg.method;
+    gw_session_ns(r->st.ns_minor, ns);
+    acs_metric_inc(r->gw->m.cpe_requests);
+
+    if (strcmp(method, "Inform") == 0) {
+        acs_metric_inc(r->gw->m.err_session);
+        gw_respond_error(r, 400, "Inform inside a session");
+        return;
+    }
+    if (strcmp(method, "TransferComplete") == 0) {
+        json_t *ev = gw_event_base("transfer.complete", r->st.device, r->st.sid);
+        json_object_update(ev, r->msg.body);
+        int rc = gw_event_publish(r->gw, ev, on_transfer_published, r);
+        json_decref(ev);
+        if (rc != 0)
+            gw_respond_busy(r, 30, "message broker backlog full");
+        else
+            GW_HOLD(r);
+        return;
+    }
+    if (strcmp(method, "GetRPCMethods") == 0)
+        cwmp_build_get_rpc_methods_response(&xml, ns, r->msg.id, acs_methods);
+    else
+        cwmp_build_fault(&xml, ns, r->msg.id, 8000, "Method not supported");
+    gw_respond_envelope(r, &xml);
+}
+
+static void continue_session(gw_req_t *r)
+{
+    int64_t now = acs_now_wall_ms();
+    if (now - r->st.last_ms > r->gw->cfg.session_timeout_s * 1000) {
+        acs_metric_inc(r->gw->m.err_session);
+        acs_log_kv(ACS_LOG_INFO, "POST for an expired session", "device", r->st.device,
+                   "session", r->st.sid, NULL);
+        gw_respond_error(r, 400, "session expired");
+        return;
+    }
+    switch (r->msg.kind) {
+    case CWMP_REQUEST:
+        cpe_request(r);
+        break;
+    case CWMP_RESPONSE:
+    case CWMP_FAULT:
+        gw_rpc_on_answer(r);
+        break;
+    case CWMP_EMPTY:
+        if (r->st.inflight)
+            gw_rpc_on_answer(r);
+        else
+            gw_rpc_next(r);
+        break;
+    }
+}
+
+static void on_state_found(PGresult *res, const char *err, void *arg)
+{
+    gw_req_t *r = arg;
+    gw_t *gw = r->gw;
+    int ok = res && PQresultStatus(res) == PGRES_TUPLES_OK;
+    if (!gw_req_resume(r))
+        return;
+    if (!ok) {
+        acs_metric_inc(gw->m.err_db);
+        gw_respond_busy(r, 30, "database unavailable");
+        return;
+    }
+    if (PQntuples(res) != 1 ||
+        gw_state_decode(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0),
+                        gw->cfg.cookie_key, gw->cfg.cookie_key_len, &r->st) != 0) {
+        acs_metric_inc(gw->m.err_session);
+        gw_respond_error(r, 400, "no session: a CWMP session starts with an Inform");
+        return;
+    }
+    r->have_state = 1;
+    if (!r->st.nocookie)
+        acs_log_kv(ACS_LOG_INFO, "CPE does not return the session cookie; keeping its state "
+                   "in the database", "device", r->st.device, "session", r->st.sid, NULL);
+    r->st.nocookie = 1;
+    continue_session(r);
+}
+
+static void find_session(gw_req_t *r)
+{
+    gw_t *gw = r->gw;
+    const char *cookies = scgi_header(&r->scgi, "HTTP_COOKIE");
+    size_t len;
+    const char *v = cookies ? gw_state_find_cookie(cookies, &len) : NULL;
+
+    if (v && gw_state_decode(v, len, gw->cfg.cookie_key, gw->cfg.cookie_key_len, &r->st) == 0) {
+        r->have_state = 1;
+        continue_session(r);
+        return;
+    }
+    if (!r->conn_key[0]) {
+        acs_metric_inc(gw->m.err_session);
+        gw_respond_error(r, 400, "no session: a CWMP session starts with an Inform");
+        return;
+    }
+    const char *p[] = {r->conn_key};
+    if (acs_pg_query(gw->pg,
+                     "SELECT state FROM live_sessions WHERE conn_key = $1 AND expires_at > now() "
+                     "AND state IS NOT NULL ORDER BY expires_at DESC LIMIT 1",
+                     1, p, on_state_found, r) != 0) {
+        gw_respond_busy(r, 30, "database busy");
+        return;
+    }
+    GW_HOLD(r);
+}
+
+void gw_session_handle(gw_req_t *r)
+{
+    gw_t *gw = r->gw;
+    const char *method = scgi_header(&r->scgi, "REQUEST_METHOD");
+    char err[200];
+    cwmp_limits_t lim = CWMP_LIMITS_DEFAULT;
+
+    read_connection(r);
+    if (!method || strcmp(method, "POST") != 0) {
+        acs_metric_inc(gw->m.err_http);
+        gw_respond(r, 405, "Allow: POST\r\n", "text/plain", "POST only\n", 10);
+        return;
+    }
+    int status = decode_body(r);
+    if (status) {
+        acs_metric_inc(gw->m.err_http);
+        gw_respond_error(r, status,
+                         status == 415 ? "unsupported Content-Encoding" : "bad compressed body");
+        return;
+    }
+    lim.max_bytes = (size_t)gw->cfg.max_body;
+    if (cwmp_parse(r->body, r->body_len, &lim, &r->msg, err, sizeof err) != 0) {
+        acs_metric_inc(gw->m.err_xml);
+        acs_log_kv(ACS_LOG_WARN, "unparseable CWMP message", "client", r->client_ip, "error",
+                   err, NULL);
+        gw_respond_error(r, 400, err);
+        return;
+    }
+    r->have_msg = 1;
+    if (r->msg.kind == CWMP_REQUEST && strcmp(r->msg.method, "Inform") == 0)
+        begin_inform(r);
+    else
+        find_session(r);
+}
