@@ -116,7 +116,11 @@ int inv_migrate_dir(const char *env, char *out, size_t n)
     slash = strrchr(exe, '/');
     if (slash)
         *slash = '\0';
+    /* build/bin/acs-inventory, and build/<tree>/bin/ for private trees. */
     w = snprintf(out, n, "%s/../../deploy/sql", exe);
+    if (w >= 0 && (size_t)w < n && is_dir(out))
+        return 0;
+    w = snprintf(out, n, "%s/../../../deploy/sql", exe);
     return w >= 0 && (size_t)w < n && is_dir(out) ? 0 : -1;
 }
 

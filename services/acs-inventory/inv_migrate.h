@@ -35,7 +35,8 @@ int inv_migrate_scan(const char *dir, inv_migration_t **out, size_t *n, char *er
 
 /* The migrations directory: env (ACS_SQL_DIR) when set and not empty, else
  * "deploy/sql" when it is a directory under the working directory, else
- * <directory of this binary>/../../deploy/sql. Writes it into out (n bytes).
+ * <directory of this binary>/../../deploy/sql (then ../../../deploy/sql,
+ * for build/<tree>/bin). Writes it into out (n bytes).
  * Returns 0, or -1 when none of them exists (out holds the last tried). */
 int inv_migrate_dir(const char *env, char *out, size_t n) __attribute__((warn_unused_result));
 

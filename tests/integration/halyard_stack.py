@@ -430,6 +430,8 @@ class Stack:
             "ACS_PG_DSN": self.pg_dsn,
             "ACS_COOKIE_KEY": TEST_COOKIE_KEY,
             "ACS_LOG_LEVEL": "debug",
+            # Tests without a worker would otherwise wait 2 s at every end.
+            "ACS_WORKER_WAIT_MS": "500",
             "ACS_SQL_DIR": os.path.join(ROOT, "deploy", "sql"),
         })
         env.update({k: str(v) for k, v in (extra or {}).items()})
