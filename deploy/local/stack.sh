@@ -5,6 +5,7 @@
 #   stack.sh start | stop | status | env
 #   stack.sh stop-broker | start-broker | kill-broker
 #   stack.sh reload-nginx          (new gateway pool from HALYARD_GATEWAYS)
+#   stack.sh stop-db / start-db    (PostgreSQL alone, for outage tests)
 #   stack.sh wipe                  (stop, then delete the state directory)
 #
 # Settings (environment; `start` records them in $HALYARD_STATE/stack.env and
@@ -498,9 +499,11 @@ start-broker)
     rmq_await
     ;;
 reload-nginx) ngx_reload ;;
+stop-db) pg_stop ;;
+start-db) pg_start ;;
 wipe) cmd_wipe ;;
 *)
-    echo "usage: $0 {start|stop|status|env|stop-broker|start-broker|kill-broker|reload-nginx|wipe}" >&2
+    echo "usage: $0 {start|stop|status|env|stop-broker|start-broker|kill-broker|stop-db|start-db|reload-nginx|wipe}" >&2
     exit 2
     ;;
 esac

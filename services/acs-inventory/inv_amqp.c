@@ -116,8 +116,7 @@ static int open_socket(inv_amqp_t *a, char *err, size_t errlen)
     }
     st = amqp_socket_open_noblock(s, a->ci.host, a->ci.port, &tv);
     if (st != AMQP_STATUS_OK) {
-        snprintf(err, errlen, "connect %s:%d: %s", a->ci.host, a->ci.port,
-                 amqp_error_string2(st));
+        snprintf(err, errlen, "connect %s:%d: %s", a->ci.host, a->ci.port, amqp_error_string2(st));
         return -1;
     }
     amqp_set_rpc_timeout(a->conn, &tv);
@@ -127,8 +126,9 @@ static int open_socket(inv_amqp_t *a, char *err, size_t errlen)
 
 int inv_amqp_connect(inv_amqp_t *a, int prefetch, char *err, size_t errlen)
 {
-    amqp_table_entry_t prop = {amqp_cstring_bytes("connection_name"),
-                               {AMQP_FIELD_KIND_UTF8, {.bytes = amqp_cstring_bytes("acs-inventory")}}};
+    amqp_table_entry_t prop = {
+        amqp_cstring_bytes("connection_name"),
+        {AMQP_FIELD_KIND_UTF8, {.bytes = amqp_cstring_bytes("acs-inventory")}}};
     amqp_table_t props = {1, &prop};
 
     drop(a);
@@ -136,8 +136,8 @@ int inv_amqp_connect(inv_amqp_t *a, int prefetch, char *err, size_t errlen)
         goto fail;
     if (reply_ok(a,
                  amqp_login_with_properties(a->conn, a->ci.vhost, 0, AMQP_DEFAULT_FRAME_SIZE,
-                                            HEARTBEAT_S, &props, AMQP_SASL_METHOD_PLAIN,
-                                            a->ci.user, a->ci.password),
+                                            HEARTBEAT_S, &props, AMQP_SASL_METHOD_PLAIN, a->ci.user,
+                                            a->ci.password),
                  "login", err, errlen) != 0)
         goto fail;
     amqp_channel_open(a->conn, CHANNEL);

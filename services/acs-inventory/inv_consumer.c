@@ -277,6 +277,22 @@ static int flush_due(const inv_consumer_t *c)
            acs_now_mono_ms() >= c->pending[0].received_ms + c->cfg.flush_ms;
 }
 
+/* A body over the limit is rejected on arrival rather than held: prefetch
+ * times the broker's own limit (128 MiB) is more memory than we want. */
+static void reject_now(inv_consumer_t *c, inv_delivery_t *d)
+{
+    char detail[64], tag[24];
+
+    snprintf(detail, sizeof detail, "body of %zu bytes", d->len);
+    snprintf(tag, sizeof tag, "%llu", (unsigned long long)d->tag);
+    acs_log_kv(ACS_LOG_WARN, "message rejected to the dead-letter queue", "reason",
+               inv_msg_reject_name(INV_REJECT_TOO_LARGE), "detail", detail, "delivery", tag, NULL);
+    inv_stats_rejected(INV_REJECT_TOO_LARGE);
+    if (inv_amqp_reject(c->amqp, d->tag) != 0)
+        broker_lost(c, "reject failed");
+    inv_amqp_delivery_clear(d);
+}
+
 /* Wait (at most STEP_MS) for a delivery and keep it. */
 static void wait_step(inv_consumer_t *c)
 {
@@ -296,6 +312,8 @@ static void wait_step(inv_consumer_t *c)
     rc = inv_amqp_next(c->amqp, (int)timeout, &d, err, sizeof err);
     if (rc < 0) {
         broker_lost(c, err);
+    } else if (rc > 0 && d.len > INV_MSG_MAX_BODY) {
+        reject_now(c, &d);
     } else if (rc > 0) {
         if (c->npending == c->cap) {
             c->cap = c->cap ? 2 * c->cap : 256;

@@ -46,31 +46,40 @@ struct inv_db {
 #define LATEST(c)                                                                                  \
     c " = CASE WHEN " IS_NEWER " THEN COALESCE(EXCLUDED." c ", d." c ") ELSE d." c " END"
 
-static const char SQL_DEVICES[] =
-    "WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
-    " $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[],"
-    " $13::text[], $14::timestamptz[], $15::timestamptz[]) WITH ORDINALITY"
-    " AS u(device_id, oui, product_class, serial_number, manufacturer, seen, addr, cwmp_version,"
-    " sw, hw, pii, cr_url, session_id, boot, bootstrap, ord)),"
-    " a AS (SELECT device_id, min(seen) AS first_seen, max(boot) AS boot,"
-    " max(bootstrap) AS bootstrap FROM u GROUP BY device_id),"
-    " l AS (SELECT DISTINCT ON (device_id) * FROM u ORDER BY device_id, seen DESC, ord DESC)"
-    " INSERT INTO devices AS d (device_id, oui, product_class, serial_number, manufacturer,"
-    " first_seen, last_seen, last_inform_addr, cwmp_version, software_version, hardware_version,"
-    " periodic_inform_interval, connection_request_url, last_session_id, last_boot,"
-    " last_bootstrap)"
-    " SELECT l.device_id, l.oui, l.product_class, l.serial_number, l.manufacturer, a.first_seen,"
-    " l.seen, l.addr, l.cwmp_version, l.sw, l.hw, l.pii, l.cr_url, l.session_id, a.boot,"
-    " a.bootstrap FROM l JOIN a USING (device_id) ORDER BY l.device_id"
-    " ON CONFLICT (device_id) DO UPDATE SET"
-    " first_seen = LEAST(d.first_seen, EXCLUDED.first_seen),"
-    " last_boot = GREATEST(d.last_boot, EXCLUDED.last_boot),"
-    " last_bootstrap = GREATEST(d.last_bootstrap, EXCLUDED.last_bootstrap), " LATEST("oui")
-    ", " LATEST("product_class") ", " LATEST("serial_number") ", " LATEST("manufacturer")
-    ", " LATEST("last_inform_addr") ", " LATEST("cwmp_version") ", " LATEST("software_version")
-    ", " LATEST("hardware_version") ", " LATEST("periodic_inform_interval")
-    ", " LATEST("connection_request_url") ", " LATEST("last_session_id")
-    ", last_seen = GREATEST(d.last_seen, EXCLUDED.last_seen)";
+static const char SQL_DEVICES[] = "WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], "
+                                  "$3::text[], $4::text[], $5::text[],"
+                                  " $6::timestamptz[], $7::text[], $8::text[], $9::text[], "
+                                  "$10::text[], $11::int[], $12::text[],"
+                                  " $13::text[], $14::timestamptz[], $15::timestamptz[]) WITH "
+                                  "ORDINALITY"
+                                  " AS u(device_id, oui, product_class, serial_number, "
+                                  "manufacturer, seen, addr, cwmp_version,"
+                                  " sw, hw, pii, cr_url, session_id, boot, bootstrap, ord)),"
+                                  " a AS (SELECT device_id, min(seen) AS first_seen, max(boot) AS "
+                                  "boot,"
+                                  " max(bootstrap) AS bootstrap FROM u GROUP BY device_id),"
+                                  " l AS (SELECT DISTINCT ON (device_id) * FROM u ORDER BY "
+                                  "device_id, seen DESC, ord DESC)"
+                                  " INSERT INTO devices AS d (device_id, oui, product_class, "
+                                  "serial_number, manufacturer,"
+                                  " first_seen, last_seen, last_inform_addr, cwmp_version, "
+                                  "software_version, hardware_version,"
+                                  " periodic_inform_interval, connection_request_url, "
+                                  "last_session_id, last_boot,"
+                                  " last_bootstrap)"
+                                  " SELECT l.device_id, l.oui, l.product_class, l.serial_number, "
+                                  "l.manufacturer, a.first_seen,"
+                                  " l.seen, l.addr, l.cwmp_version, l.sw, l.hw, l.pii, l.cr_url, "
+                                  "l.session_id, a.boot,"
+                                  " a.bootstrap FROM l JOIN a USING (device_id) ORDER BY "
+                                  "l.device_id"
+                                  " ON CONFLICT (device_id) DO UPDATE SET"
+                                  " first_seen = LEAST(d.first_seen, EXCLUDED.first_seen),"
+                                  " last_boot = GREATEST(d.last_boot, EXCLUDED.last_boot),"
+                                  " last_bootstrap = GREATEST(d.last_bootstrap, "
+                                  "EXCLUDED.last_bootstrap), " LATEST("oui") ", " LATEST("product_"
+                                                                                         "class") ", " LATEST("serial_number") ", " LATEST("manufacturer") ", " LATEST("last_inform_addr") ", " LATEST(
+                                      "cwmp_version") ", " LATEST("software_version") ", " LATEST("hardware_version") ", " LATEST("periodic_inform_interval") ", " LATEST("connection_request_url") ", " LATEST("last_session_id") ", last_seen = GREATEST(d.last_seen, EXCLUDED.last_seen)";
 
 /* $1, $2: the DEVICES device_id and bootstrap_at columns. */
 static const char SQL_BOOTSTRAP[] =
@@ -128,7 +137,8 @@ static const char SQL_RPCS[] =
     " INSERT INTO sessions AS s (session_id, device_id, rpcs)"
     " SELECT session_id, min(device_id), count(*) FROM ins WHERE session_id IS NOT NULL"
     " GROUP BY session_id ORDER BY session_id"
-    " ON CONFLICT (session_id) DO UPDATE SET rpcs = LEAST(s.rpcs::bigint + EXCLUDED.rpcs, 2147483647)";
+    " ON CONFLICT (session_id) DO UPDATE SET rpcs = LEAST(s.rpcs::bigint + EXCLUDED.rpcs, "
+    "2147483647)";
 
 static const char SQL_FAULTS[] =
     "WITH ins AS (INSERT INTO faults (message_id, device_id, session_id, rpc_id, method, code,"
@@ -142,7 +152,8 @@ static const char SQL_FAULTS[] =
     " INSERT INTO sessions AS s (session_id, device_id, faults)"
     " SELECT session_id, min(device_id), count(*) FROM ins"
     " WHERE session_id IS NOT NULL AND rpc_id IS NOT NULL GROUP BY session_id ORDER BY session_id"
-    " ON CONFLICT (session_id) DO UPDATE SET faults = LEAST(s.faults::bigint + EXCLUDED.faults, 2147483647)";
+    " ON CONFLICT (session_id) DO UPDATE SET faults = LEAST(s.faults::bigint + EXCLUDED.faults, "
+    "2147483647)";
 
 /* The gateway's counts at close are authoritative, but never lower what
  * was counted from results already recorded. */
@@ -211,9 +222,12 @@ PGconn *inv_db_open(const char *conninfo)
 {
     /* Keywords are processed in order and dbname (the operator's conninfo,
      * expanded) comes last, so it overrides every default here. */
-    static const char *const keys[] = {"connect_timeout",    "application_name",
-                                       "keepalives_idle",    "keepalives_interval",
-                                       "keepalives_count",   "dbname",
+    static const char *const keys[] = {"connect_timeout",
+                                       "application_name",
+                                       "keepalives_idle",
+                                       "keepalives_interval",
+                                       "keepalives_count",
+                                       "dbname",
                                        NULL};
     const char *vals[] = {"5", "acs-inventory", "30", "10", "3", conninfo, NULL};
 
@@ -303,8 +317,8 @@ int inv_db_connect(inv_db_t *db, const char *sql_dir, char *err, size_t errlen)
         inv_db_close(db);
         return INV_DB_RETRY;
     }
-    acs_info("connected to PostgreSQL %s@%s:%s/%s", PQuser(db->pg), PQhost(db->pg),
-             PQport(db->pg), PQdb(db->pg));
+    acs_info("connected to PostgreSQL %s@%s:%s/%s", PQuser(db->pg), PQhost(db->pg), PQport(db->pg),
+             PQdb(db->pg));
     return INV_DB_OK;
 }
 

@@ -246,8 +246,8 @@ int inv_migrate_apply(PGconn *pg, const char *dir, int *applied, char *err, size
     locked = 1;
     rc = run(pg, CREATE_TABLE, 0, NULL, NULL, "schema_migrations", err, errlen);
     if (rc == 0)
-        rc = run(pg, "SELECT version FROM schema_migrations ORDER BY version", 0, NULL, &done, "schema_migrations",
-                 err, errlen);
+        rc = run(pg, "SELECT version FROM schema_migrations ORDER BY version", 0, NULL, &done,
+                 "schema_migrations", err, errlen);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (is_applied(done, list[i].version))
             continue;
@@ -260,8 +260,8 @@ int inv_migrate_apply(PGconn *pg, const char *dir, int *applied, char *err, size
         acs_warn("the database has migrations newer than %s (from a newer release?)", dir);
 out:
     if (locked && PQstatus(pg) == CONNECTION_OK)
-        PQclear(PQexecParams(pg, "SELECT pg_advisory_unlock($1::bigint)", 1, NULL, kp, NULL, NULL,
-                             0));
+        PQclear(
+            PQexecParams(pg, "SELECT pg_advisory_unlock($1::bigint)", 1, NULL, kp, NULL, NULL, 0));
     PQclear(done);
     free(list);
     return rc;

@@ -30,8 +30,8 @@ int inv_migrate_parse_name(const char *fname, int *version) __attribute__((warn_
 /* The migrations in dir, sorted by version, into *out (caller frees) and *n.
  * Returns 0, or -1 with a reason in err: dir unreadable, no migration in it,
  * two files with one version. Blocks on the file system only. */
-int inv_migrate_scan(const char *dir, inv_migration_t **out, size_t *n, char *err,
-                     size_t errlen) __attribute__((warn_unused_result));
+int inv_migrate_scan(const char *dir, inv_migration_t **out, size_t *n, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 
 /* The migrations directory: env (ACS_SQL_DIR) when set and not empty, else
  * "deploy/sql" when it is a directory under the working directory, else

@@ -67,8 +67,8 @@ typedef struct {
 } head_t;
 
 static const char *const reject_names[INV_REJECT_COUNT] = {
-    "bad-json",      "too-large", "bad-version", "unknown-type", "missing-field",
-    "bad-field",     "data-error",
+    "bad-json",      "too-large", "bad-version", "unknown-type",
+    "missing-field", "bad-field", "data-error",
 };
 
 static const char *const type_names[INV_MSG_TYPE_COUNT] = {
@@ -211,7 +211,8 @@ static void row_add(inv_batch_t *b, inv_op_t op, const char *const *v)
 
 /* ---- field readers ---- */
 
-static int fail(vctx_t *v, inv_reject_t r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(vctx_t *v, inv_reject_t r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(vctx_t *v, inv_reject_t r, const char *fmt, ...)
 {
@@ -255,8 +256,7 @@ static int get_str(vctx_t *v, const json_t *obj, const char *key, int required, 
     if (!json_is_string(j))
         return fail(v, INV_REJECT_BAD_FIELD, "\"%s\" is not a string", key);
     if (json_string_length(j) < min || json_string_length(j) > max)
-        return fail(v, INV_REJECT_BAD_FIELD, "\"%s\" is not %zu to %zu bytes long", key, min,
-                    max);
+        return fail(v, INV_REJECT_BAD_FIELD, "\"%s\" is not %zu to %zu bytes long", key, min, max);
     *out = json_string_value(j);
     return 0;
 }
@@ -511,15 +511,24 @@ static int add_inform(inv_batch_t *b, vctx_t *v, const json_t *m, const head_t *
     if (params && add_params(b, v, params, "parameters", h->device_id, f.at, &f) != 0)
         return -1;
 
-    const char *dev[15] = {h->device_id,  f.oui,        f.product_class,
-                           f.serial,      f.manufacturer, f.at,
-                           nz(f.addr),    nz(f.cwmp_version), f.sw,
-                           f.hw,          nz(f.pii),    f.cr_url,
-                           f.session_id,  f.boot ? f.at : NULL,
+    const char *dev[15] = {h->device_id,
+                           f.oui,
+                           f.product_class,
+                           f.serial,
+                           f.manufacturer,
+                           f.at,
+                           nz(f.addr),
+                           nz(f.cwmp_version),
+                           f.sw,
+                           f.hw,
+                           nz(f.pii),
+                           f.cr_url,
+                           f.session_id,
+                           f.boot ? f.at : NULL,
                            f.bootstrap ? f.at : NULL};
     row_add(b, INV_OP_DEVICES, dev);
-    const char *ses[6] = {f.session_id, h->device_id, f.at, nz(f.addr), nz(f.cwmp_version),
-                          nz(f.gateway)};
+    const char *ses[6] = {f.session_id, h->device_id,       f.at,
+                          nz(f.addr),   nz(f.cwmp_version), nz(f.gateway)};
     row_add(b, INV_OP_SESSIONS, ses);
     if (f.bootstrap)
         b->bootstraps++;
@@ -577,8 +586,8 @@ static int add_rpc_result(inv_batch_t *b, vctx_t *v, const json_t *m, const head
     const char *row[7] = {id, h->device_id, sid, method, status, reason, at};
     row_add(b, INV_OP_RPCS, row);
     if (fault) {
-        const char *f[9] = {h->message_id, h->device_id, sid, id, method, code, fstring, detail,
-                            at};
+        const char *f[9] = {h->message_id, h->device_id, sid,    id, method,
+                            code,          fstring,      detail, at};
         row_add(b, INV_OP_FAULTS, f);
     }
     rc = 0;
@@ -597,7 +606,8 @@ static int add_session_closed(inv_batch_t *b, vctx_t *v, const json_t *m, const 
     if (get_id(v, m, "session_id", MAX_ID, &sid) || get_ts(v, m, "ended_at", 1, &ended) ||
         get_ts(v, m, "started_at", 0, &started) ||
         get_str(v, m, "reason", 0, 0, MAX_TEXT, &reason) ||
-        get_int(v, m, "rpcs", 0, 0, INT_MAX, rpcs) || get_int(v, m, "faults", 0, 0, INT_MAX, faults))
+        get_int(v, m, "rpcs", 0, 0, INT_MAX, rpcs) ||
+        get_int(v, m, "faults", 0, 0, INT_MAX, faults))
         return -1;
     const char *row[7] = {sid, h->device_id, started, ended, reason, nz(rpcs), nz(faults)};
     row_add(b, INV_OP_CLOSES, row);
@@ -633,8 +643,8 @@ static int add_transfer_complete(inv_batch_t *b, vctx_t *v, const json_t *m, con
         if (complete)
             json_object_set_new(detail, "complete_time", json_string(complete));
         dump = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-        const char *f[9] = {h->message_id, h->device_id, sid, NULL, "TransferComplete",
-                            code, fstring, dump, at};
+        const char *f[9] = {h->message_id, h->device_id, sid,  NULL, "TransferComplete",
+                            code,          fstring,      dump, at};
         row_add(b, INV_OP_FAULTS, f);
     }
     rc = 0;
@@ -663,8 +673,8 @@ static int read_head(vctx_t *v, const json_t *m, head_t *h, inv_msg_type_t *type
         json_integer_value(json_object_get(m, "version")) != 1)
         return fail(v, INV_REJECT_BAD_VERSION, "version %" JSON_INTEGER_FORMAT " is not 1",
                     json_integer_value(json_object_get(m, "version")));
-    if (get_int(v, m, "version", 1, 1, 1, version) || get_id(v, m, "message_id", MAX_ID,
-                                                              &h->message_id) ||
+    if (get_int(v, m, "version", 1, 1, 1, version) ||
+        get_id(v, m, "message_id", MAX_ID, &h->message_id) ||
         get_str(v, m, "device_id", 1, 1, ACS_DEVICE_ID_MAX, &h->device_id))
         return -1;
     if (!acs_device_id_valid(h->device_id))

@@ -27,7 +27,7 @@ typedef enum {
     INV_REJECT_BAD_VERSION,  /* "version" is not 1 */
     INV_REJECT_UNKNOWN_TYPE, /* "type" is not one this service reads */
     INV_REJECT_MISSING_FIELD,
-    INV_REJECT_BAD_FIELD, /* wrong JSON type, out of bounds, bad timestamp */
+    INV_REJECT_BAD_FIELD,  /* wrong JSON type, out of bounds, bad timestamp */
     INV_REJECT_DATA_ERROR, /* PostgreSQL refused it on its own (set by the caller) */
     INV_REJECT_COUNT
 } inv_reject_t;
@@ -119,8 +119,7 @@ const char *inv_batch_array(const inv_batch_t *b, inv_op_t op, int col);
  *                 start_time?, complete_time?, received_at?
  */
 int inv_msg_add(inv_batch_t *b, const char *body, size_t len, inv_msg_type_t *type,
-                inv_reject_t *reason, char *err, size_t errlen)
-    __attribute__((warn_unused_result));
+                inv_reject_t *reason, char *err, size_t errlen) __attribute__((warn_unused_result));
 
 /* 1 if s is a Halyard timestamp (proto-json common "timestamp": RFC 3339,
  * 2024-05-01T12:00:00.123Z or with a +hh:mm offset, fields in range). */

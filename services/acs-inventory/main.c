@@ -101,8 +101,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 
 static int serve(const config_t *cfg)
 {
-    inv_consumer_config_t cc = {cfg->amqp_url,     cfg->pg_dsn,         cfg->sql_dir,
-                                (int)cfg->batch,   (int)cfg->flush_ms, (int)cfg->prefetch};
+    inv_consumer_config_t cc = {cfg->amqp_url,   cfg->pg_dsn,        cfg->sql_dir,
+                                (int)cfg->batch, (int)cfg->flush_ms, (int)cfg->prefetch};
     struct timeval tick = {0, 100 * 1000};
     struct event *sigterm = NULL, *sigint = NULL, *timer = NULL;
     struct event_base *base = NULL;
@@ -127,8 +127,8 @@ static int serve(const config_t *cfg)
     sigterm = evsignal_new(base, SIGTERM, on_signal, c);
     sigint = evsignal_new(base, SIGINT, on_signal, c);
     timer = event_new(base, -1, EV_PERSIST, on_tick, ctx);
-    if (!sigterm || !sigint || !timer || evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL) ||
-        evtimer_add(timer, &tick))
+    if (!sigterm || !sigint || !timer || evsignal_add(sigterm, NULL) ||
+        evsignal_add(sigint, NULL) || evtimer_add(timer, &tick))
         goto out;
     if (inv_consumer_start(c) != 0)
         goto out;

@@ -110,6 +110,8 @@ def _isolate_test(request):
         s.forget(svc)
     if s.started and not s.broker_running():
         s.start_broker()
+    if s.started and not s.db_running():
+        s.start_db()
 
 
 @pytest.fixture

@@ -507,6 +507,18 @@ class Stack:
         self._stack_sh("start-broker", timeout=180)
         wait_for("AMQP port %d" % self.amqp_port, lambda: port_open(self.amqp_port), 30)
 
+    def stop_db(self):
+        """Stop PostgreSQL (fast shutdown: clients are disconnected)."""
+        self._stack_sh("stop-db", timeout=120)
+
+    def start_db(self):
+        """Start PostgreSQL again; returns when it accepts connections."""
+        self._stack_sh("start-db", timeout=120)
+        wait_for("PostgreSQL port %d" % self.pg_port, lambda: port_open(self.pg_port), 30)
+
+    def db_running(self):
+        return port_open(self.pg_port)
+
     def broker_running(self):
         return port_open(self.amqp_port)
 

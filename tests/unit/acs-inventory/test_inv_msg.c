@@ -59,8 +59,7 @@ static int teardown(void **state)
 
 static int add(fx_t *fx, const char *body)
 {
-    return inv_msg_add(fx->b, body, strlen(body), &fx->type, &fx->reason, fx->err,
-                       sizeof fx->err);
+    return inv_msg_add(fx->b, body, strlen(body), &fx->type, &fx->reason, fx->err, sizeof fx->err);
 }
 
 /* Expect body to be rejected for reason, leaving the batch as it was. */
@@ -106,11 +105,14 @@ static void test_inform(void **state)
     assert_int_equal(inv_batch_rows(fx->b, INV_OP_PARAMS), 5);
     assert_int_equal(inv_batch_bootstraps(fx->b), 0);
 
-    const char *want[15] = {
-        "{\"" DEV "\"}", "{\"00D09E\"}", "{\"HGW 5\"}", "{\"AC5-000123\"}", "{\"Acme\"}",
-        "{\"2024-05-01T10:00:00.123Z\"}", "{\"192.0.2.7\"}", "{\"1.2\"}", "{\"1.2.3\"}",
-        "{\"rev B\"}", "{\"3600\"}", "{\"http://10.0.0.1:7547/cr\"}", "{\"s-1\"}",
-        "{\"2024-05-01T10:00:00.123Z\"}", "{NULL}"};
+    const char *want[15] = {"{\"" DEV "\"}",   "{\"00D09E\"}",
+                            "{\"HGW 5\"}",     "{\"AC5-000123\"}",
+                            "{\"Acme\"}",      "{\"2024-05-01T10:00:00.123Z\"}",
+                            "{\"192.0.2.7\"}", "{\"1.2\"}",
+                            "{\"1.2.3\"}",     "{\"rev B\"}",
+                            "{\"3600\"}",      "{\"http://10.0.0.1:7547/cr\"}",
+                            "{\"s-1\"}",       "{\"2024-05-01T10:00:00.123Z\"}",
+                            "{NULL}"};
     for (int c = 0; c < 15; c++)
         assert_string_equal(inv_batch_array(fx->b, INV_OP_DEVICES, c), want[c]);
 
@@ -148,8 +150,7 @@ static void test_inform_bootstrap_minimal(void **state)
     /* A second message appends to the same arrays. */
     assert_int_equal(add(fx, INFORM), 0);
     assert_int_equal(inv_batch_rows(fx->b, INV_OP_DEVICES), 2);
-    assert_string_equal(inv_batch_array(fx->b, INV_OP_DEVICES, 0),
-                        "{\"00D09E-SN1\",\"" DEV "\"}");
+    assert_string_equal(inv_batch_array(fx->b, INV_OP_DEVICES, 0), "{\"00D09E-SN1\",\"" DEV "\"}");
     inv_batch_reset(fx->b);
     assert_int_equal(inv_batch_total_rows(fx->b), 0);
     assert_int_equal(inv_batch_bootstraps(fx->b), 0);
@@ -159,11 +160,12 @@ static void test_inform_bootstrap_minimal(void **state)
 static void test_inform_bad_interval_ignored(void **state)
 {
     fx_t *fx = *state;
-    const char *m = "{\"type\":\"inform\",\"version\":1,\"message_id\":\"m\",\"session_id\":\"s\","
-                    "\"device_id\":\"OUI-SN\",\"device\":{\"oui\":\"OUI\",\"serial_number\":\"SN\"},"
-                    "\"events\":[],\"received_at\":\"2024-05-01T10:00:00Z\",\"parameters\":["
-                    "{\"name\":\"InternetGatewayDevice.ManagementServer.PeriodicInformInterval\","
-                    "\"value\":\"-5\",\"type\":\"unsignedInt\"}]}";
+    const char *m =
+        "{\"type\":\"inform\",\"version\":1,\"message_id\":\"m\",\"session_id\":\"s\","
+        "\"device_id\":\"OUI-SN\",\"device\":{\"oui\":\"OUI\",\"serial_number\":\"SN\"},"
+        "\"events\":[],\"received_at\":\"2024-05-01T10:00:00Z\",\"parameters\":["
+        "{\"name\":\"InternetGatewayDevice.ManagementServer.PeriodicInformInterval\","
+        "\"value\":\"-5\",\"type\":\"unsignedInt\"}]}";
 
     assert_int_equal(add(fx, m), 0);
     assert_string_equal(inv_batch_array(fx->b, INV_OP_DEVICES, 10), "{NULL}");
@@ -196,14 +198,16 @@ static void test_rpc_result_gpv(void **state)
 static void test_rpc_result_spv_and_failed(void **state)
 {
     fx_t *fx = *state;
-    const char *spv = "{\"type\":\"rpc.result\",\"version\":1,\"message_id\":\"m-4\",\"id\":\"r2\","
-                      "\"device_id\":\"OUI-SN\",\"session_id\":\"s\",\"method\":\"SetParameterValues\","
-                      "\"status\":\"ok\",\"result\":{\"status\":0},"
-                      "\"completed_at\":\"2024-05-01T10:00:01Z\"}";
-    const char *failed = "{\"type\":\"rpc.result\",\"version\":1,\"message_id\":\"m-5\",\"id\":\"r3\","
-                         "\"device_id\":\"OUI-SN\",\"session_id\":\"s\",\"method\":\"Reboot\","
-                         "\"status\":\"failed\",\"reason\":\"session ended\","
-                         "\"completed_at\":\"2024-05-01T10:00:01Z\"}";
+    const char *spv =
+        "{\"type\":\"rpc.result\",\"version\":1,\"message_id\":\"m-4\",\"id\":\"r2\","
+        "\"device_id\":\"OUI-SN\",\"session_id\":\"s\",\"method\":\"SetParameterValues\","
+        "\"status\":\"ok\",\"result\":{\"status\":0},"
+        "\"completed_at\":\"2024-05-01T10:00:01Z\"}";
+    const char *failed =
+        "{\"type\":\"rpc.result\",\"version\":1,\"message_id\":\"m-5\",\"id\":\"r3\","
+        "\"device_id\":\"OUI-SN\",\"session_id\":\"s\",\"method\":\"Reboot\","
+        "\"status\":\"failed\",\"reason\":\"session ended\","
+        "\"completed_at\":\"2024-05-01T10:00:01Z\"}";
 
     assert_int_equal(add(fx, spv), 0);
     assert_int_equal(add(fx, failed), 0);
@@ -284,7 +288,8 @@ static void test_transfer_complete(void **state)
     assert_string_equal(inv_batch_array(fx->b, INV_OP_FAULTS, 3), "{NULL}");
     assert_string_equal(inv_batch_array(fx->b, INV_OP_FAULTS, 4), "{\"TransferComplete\"}");
     assert_string_equal(inv_batch_array(fx->b, INV_OP_FAULTS, 5), "{\"9010\"}");
-    assert_non_null(strstr(inv_batch_array(fx->b, INV_OP_FAULTS, 7), "\\\"command_key\\\":\\\"fw2\\\""));
+    assert_non_null(
+        strstr(inv_batch_array(fx->b, INV_OP_FAULTS, 7), "\\\"command_key\\\":\\\"fw2\\\""));
 }
 
 static void test_reject_bad_json(void **state)
@@ -328,20 +333,23 @@ static void test_reject_head(void **state)
     expect_reject(fx, "{\"type\":\"session.closed\",\"version\":\"1\"}", INV_REJECT_BAD_FIELD);
     expect_reject(fx, "{\"type\":\"session.closed\",\"version\":1,\"device_id\":\"A-B\"}",
                   INV_REJECT_MISSING_FIELD);
-    expect_reject(fx,
-                  "{\"type\":\"session.closed\",\"version\":1,\"message_id\":\"m\","
-                  "\"device_id\":\"A.B\",\"session_id\":\"s\",\"ended_at\":\"2024-05-01T10:00:02Z\"}",
-                  INV_REJECT_BAD_FIELD);
-    expect_reject(fx,
-                  "{\"type\":\"session.closed\",\"version\":1,\"message_id\":\"m x\","
-                  "\"device_id\":\"A-B\",\"session_id\":\"s\",\"ended_at\":\"2024-05-01T10:00:02Z\"}",
-                  INV_REJECT_BAD_FIELD);
+    expect_reject(
+        fx,
+        "{\"type\":\"session.closed\",\"version\":1,\"message_id\":\"m\","
+        "\"device_id\":\"A.B\",\"session_id\":\"s\",\"ended_at\":\"2024-05-01T10:00:02Z\"}",
+        INV_REJECT_BAD_FIELD);
+    expect_reject(
+        fx,
+        "{\"type\":\"session.closed\",\"version\":1,\"message_id\":\"m x\","
+        "\"device_id\":\"A-B\",\"session_id\":\"s\",\"ended_at\":\"2024-05-01T10:00:02Z\"}",
+        INV_REJECT_BAD_FIELD);
 }
 
 static void test_reject_inform_fields(void **state)
 {
     fx_t *fx = *state;
-    const char *head = "{\"type\":\"inform\",\"version\":1,\"message_id\":\"m\",\"device_id\":\"O-S\",";
+    const char *head =
+        "{\"type\":\"inform\",\"version\":1,\"message_id\":\"m\",\"device_id\":\"O-S\",";
     const char *dev = "\"device\":{\"oui\":\"O\",\"serial_number\":\"S\"},";
     const char *ts = "\"received_at\":\"2024-05-01T10:00:00Z\"";
     char m[1024];
@@ -377,8 +385,9 @@ static void test_reject_inform_fields(void **state)
              head, dev, ts);
     expect_reject(fx, m, INV_REJECT_BAD_FIELD);
     assert_non_null(strstr(fx->err, "parameters[1]: "));
-    snprintf(m, sizeof m, "%s\"session_id\":\"s\",%s\"events\":[],%s,\"parameters\":[{\"value\":\"1\"}]}",
-             head, dev, ts);
+    snprintf(m, sizeof m,
+             "%s\"session_id\":\"s\",%s\"events\":[],%s,\"parameters\":[{\"value\":\"1\"}]}", head,
+             dev, ts);
     expect_reject(fx, m, INV_REJECT_MISSING_FIELD);
 }
 
@@ -422,11 +431,12 @@ static void test_reject_other_fields(void **state)
                   "{\"type\":\"session.closed\",\"version\":1,\"message_id\":\"m\","
                   "\"device_id\":\"O-S\",\"session_id\":\"s\",\"ended_at\":\"yesterday\"}",
                   INV_REJECT_BAD_FIELD);
-    expect_reject(fx,
-                  "{\"type\":\"session.closed\",\"version\":1,\"message_id\":\"m\","
-                  "\"device_id\":\"O-S\",\"session_id\":\"s\",\"ended_at\":\"2024-05-01T10:00:02Z\","
-                  "\"rpcs\":1.5}",
-                  INV_REJECT_BAD_FIELD);
+    expect_reject(
+        fx,
+        "{\"type\":\"session.closed\",\"version\":1,\"message_id\":\"m\","
+        "\"device_id\":\"O-S\",\"session_id\":\"s\",\"ended_at\":\"2024-05-01T10:00:02Z\","
+        "\"rpcs\":1.5}",
+        INV_REJECT_BAD_FIELD);
     expect_reject(fx,
                   "{\"type\":\"transfer.complete\",\"version\":1,\"message_id\":\"m\","
                   "\"device_id\":\"O-S\",\"session_id\":\"s\",\"fault\":{\"string\":\"x\"}}",

@@ -1,0 +1,114 @@
+"""acs-inventory against the real RabbitMQ and PostgreSQL: a message is acked
+only after its transaction commits, so a database outage loses nothing, and
+a message it cannot store is dead-lettered with a reason, not dropped."""
+import copy
+import json
+import os
+import time
+import uuid
+
+import pika
+
+import cwmp_client as C
+from halyard_stack import ROOT, wait_for
+
+EXAMPLE = os.path.join(ROOT, "proto-json", "examples", "inform", "device2-boot-reboot.json")
+
+
+def inform_event(oui, pc, sn):
+    with open(EXAMPLE) as f:
+        ev = json.load(f)
+    ev = copy.deepcopy(ev)
+    dev = C.device_id(oui, pc, sn)
+    ev.update({"message_id": str(uuid.uuid4()), "session_id": str(uuid.uuid4()),
+               "device_id": dev, "device_queue": "halyard.dev." + dev})
+    ev["device"].update({"oui": oui, "product_class": pc, "serial_number": sn})
+    return ev
+
+
+def publish_events(stack, events, raw=()):
+    conn = stack.amqp()
+    try:
+        ch = conn.channel()
+        ch.confirm_delivery()
+        for ev in events:
+            ch.basic_publish("halyard.events", "inform." + ev["device_id"],
+                             json.dumps(ev).encode(), pika.BasicProperties(delivery_mode=2))
+        for key, body in raw:
+            ch.basic_publish("halyard.events", key, body, pika.BasicProperties(delivery_mode=2))
+    finally:
+        conn.close()
+
+
+def stored(stack, devs):
+    return stack.sql("SELECT count(*) FROM sessions WHERE device_id = ANY(%s)", (devs,))[0][0]
+
+
+def test_database_outage_loses_no_event(services):
+    stack, inv = services.stack, services.inventory
+    tag = uuid.uuid4().hex[:6]
+    before = [inform_event("00D09E", "HGW", "DB%s-%03d" % (tag, i)) for i in range(20)]
+    during = [inform_event("00D09E", "HGW", "DB%s-%03d" % (tag, i)) for i in range(20, 120)]
+    devs = [e["device_id"] for e in before + during]
+    publish_events(stack, before)
+    wait_for("first events stored", lambda: stored(stack, devs) == 20, 20)
+    stack.stop_db()
+    try:
+        publish_events(stack, during)
+        wait_for("inventory sees the database down",
+                 lambda: inv.metric("halyard_inventory_db_up", 1) == 0, 20)
+        # None of these can be stored now; they stay unacked in the broker
+        # (proved below: every one of them is in the tables after the outage).
+        assert stored(stack, devs) == 20
+        # The gateway, which needs the database for credentials, answers 503.
+        s = C.Session(stack.cwmp_url, "u", "p")
+        r = s.post(C.inform_xml("00D09E", "HGW", "DBX" + tag))
+        assert r.status in (401, 503)
+        if r.status == 401:       # challenged first (no database needed), then 503
+            r = s.post(C.inform_xml("00D09E", "HGW", "DBX" + tag))
+        assert r.status == 503 and r.header("Retry-After")
+    finally:
+        stack.start_db()
+    wait_for("all 120 events stored after the outage", lambda: stored(stack, devs) == 120, 60,
+             diagnostics=lambda: "stored %d of 120\n%s" % (stored(stack, devs),
+                                                           inv.log_tail(30)))
+    # Exactly once in the tables, even though some were delivered twice.
+    rows = stack.sql("SELECT count(*), count(DISTINCT device_id) FROM devices "
+                     "WHERE device_id = ANY(%s)", (devs,))
+    assert rows == [(120, 120)]
+    ev = stack.sql("SELECT count(*) FROM events WHERE device_id = ANY(%s) AND code = '1 BOOT'",
+                   (devs,))
+    assert ev == [(120,)]
+    assert inv.alive()
+
+
+def test_unusable_messages_are_dead_lettered_and_the_rest_stored(services):
+    stack, inv = services.stack, services.inventory
+    ch = stack.amqp().channel()
+    ch.queue_purge("halyard.dead-letter")
+    good = inform_event("00D09E", "HGW", "PZ%s" % uuid.uuid4().hex[:6])
+    unknown = dict(good, type="no.such.type", message_id=str(uuid.uuid4()))
+    missing = {k: v for k, v in good.items() if k != "device"}
+    missing["message_id"] = str(uuid.uuid4())
+    publish_events(stack, [good], raw=[
+        ("inform.x", b"{not json"),
+        ("no.such.type.x", json.dumps(unknown).encode()),
+        ("inform.x", json.dumps(missing).encode()),
+    ])
+    wait_for("good event stored", lambda: stored(stack, [good["device_id"]]) == 1, 20)
+    dead = []
+    deadline = time.monotonic() + 20
+    while len(dead) < 3 and time.monotonic() < deadline:
+        m, p, b = ch.basic_get("halyard.dead-letter", auto_ack=True)
+        if m is None:
+            time.sleep(0.1)
+            continue
+        dead.append((b, p.headers or {}))
+    bodies = [b for b, _ in dead]
+    assert b"{not json" in bodies
+    assert json.dumps(unknown).encode() in bodies
+    assert len(dead) == 3
+    # x-death records where they came from.
+    assert all(h.get("x-death") for _, h in dead)
+    assert inv.metric('halyard_inventory_rejected_total{reason="unknown-type"}') >= 1
+    assert inv.alive() and inv.health() == 200
