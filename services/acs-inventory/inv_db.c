@@ -44,42 +44,43 @@ struct inv_db {
  * that Inform does not carry them. */
 #define IS_NEWER "(d.last_seen IS NULL OR EXCLUDED.last_seen >= d.last_seen)"
 #define LATEST(c)                                                                                  \
-    c " = CASE WHEN " IS_NEWER " THEN COALESCE(EXCLUDED." c ", d." c ") ELSE d." c " END"
+    " " c " = CASE WHEN " IS_NEWER " THEN COALESCE(EXCLUDED." c ", d." c ") ELSE d." c " END"
 
-static const char SQL_DEVICES[] = "WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], "
-                                  "$3::text[], $4::text[], $5::text[],"
-                                  " $6::timestamptz[], $7::text[], $8::text[], $9::text[], "
-                                  "$10::text[], $11::int[], $12::text[],"
-                                  " $13::text[], $14::timestamptz[], $15::timestamptz[]) WITH "
-                                  "ORDINALITY"
-                                  " AS u(device_id, oui, product_class, serial_number, "
-                                  "manufacturer, seen, addr, cwmp_version,"
-                                  " sw, hw, pii, cr_url, session_id, boot, bootstrap, ord)),"
-                                  " a AS (SELECT device_id, min(seen) AS first_seen, max(boot) AS "
-                                  "boot,"
-                                  " max(bootstrap) AS bootstrap FROM u GROUP BY device_id),"
-                                  " l AS (SELECT DISTINCT ON (device_id) * FROM u ORDER BY "
-                                  "device_id, seen DESC, ord DESC)"
-                                  " INSERT INTO devices AS d (device_id, oui, product_class, "
-                                  "serial_number, manufacturer,"
-                                  " first_seen, last_seen, last_inform_addr, cwmp_version, "
-                                  "software_version, hardware_version,"
-                                  " periodic_inform_interval, connection_request_url, "
-                                  "last_session_id, last_boot,"
-                                  " last_bootstrap)"
-                                  " SELECT l.device_id, l.oui, l.product_class, l.serial_number, "
-                                  "l.manufacturer, a.first_seen,"
-                                  " l.seen, l.addr, l.cwmp_version, l.sw, l.hw, l.pii, l.cr_url, "
-                                  "l.session_id, a.boot,"
-                                  " a.bootstrap FROM l JOIN a USING (device_id) ORDER BY "
-                                  "l.device_id"
-                                  " ON CONFLICT (device_id) DO UPDATE SET"
-                                  " first_seen = LEAST(d.first_seen, EXCLUDED.first_seen),"
-                                  " last_boot = GREATEST(d.last_boot, EXCLUDED.last_boot),"
-                                  " last_bootstrap = GREATEST(d.last_bootstrap, "
-                                  "EXCLUDED.last_bootstrap), " LATEST("oui") ", " LATEST("product_"
-                                                                                         "class") ", " LATEST("serial_number") ", " LATEST("manufacturer") ", " LATEST("last_inform_addr") ", " LATEST(
-                                      "cwmp_version") ", " LATEST("software_version") ", " LATEST("hardware_version") ", " LATEST("periodic_inform_interval") ", " LATEST("connection_request_url") ", " LATEST("last_session_id") ", last_seen = GREATEST(d.last_seen, EXCLUDED.last_seen)";
+/* The SQL is laid out by hand: clang-format would re-wrap the string
+ * literals around the LATEST() macro into something unreadable. */
+/* clang-format off */
+static const char SQL_DEVICES[] =
+    "WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+    " $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[],"
+    " $13::text[], $14::timestamptz[], $15::timestamptz[]) WITH ORDINALITY"
+    " AS u(device_id, oui, product_class, serial_number, manufacturer, seen, addr, cwmp_version,"
+    " sw, hw, pii, cr_url, session_id, boot, bootstrap, ord)),"
+    " a AS (SELECT device_id, min(seen) AS first_seen, max(boot) AS boot,"
+    " max(bootstrap) AS bootstrap FROM u GROUP BY device_id),"
+    " l AS (SELECT DISTINCT ON (device_id) * FROM u ORDER BY device_id, seen DESC, ord DESC)"
+    " INSERT INTO devices AS d (device_id, oui, product_class, serial_number, manufacturer,"
+    " first_seen, last_seen, last_inform_addr, cwmp_version, software_version, hardware_version,"
+    " periodic_inform_interval, connection_request_url, last_session_id, last_boot,"
+    " last_bootstrap)"
+    " SELECT l.device_id, l.oui, l.product_class, l.serial_number, l.manufacturer, a.first_seen,"
+    " l.seen, l.addr, l.cwmp_version, l.sw, l.hw, l.pii, l.cr_url, l.session_id, a.boot,"
+    " a.bootstrap FROM l JOIN a USING (device_id) ORDER BY l.device_id"
+    " ON CONFLICT (device_id) DO UPDATE SET"
+    " first_seen = LEAST(d.first_seen, EXCLUDED.first_seen),"
+    " last_boot = GREATEST(d.last_boot, EXCLUDED.last_boot),"
+    " last_bootstrap = GREATEST(d.last_bootstrap, EXCLUDED.last_bootstrap),"
+    LATEST("oui") ","
+    LATEST("product_class") ","
+    LATEST("serial_number") ","
+    LATEST("manufacturer") ","
+    LATEST("last_inform_addr") ","
+    LATEST("cwmp_version") ","
+    LATEST("software_version") ","
+    LATEST("hardware_version") ","
+    LATEST("periodic_inform_interval") ","
+    LATEST("connection_request_url") ","
+    LATEST("last_session_id") ","
+    " last_seen = GREATEST(d.last_seen, EXCLUDED.last_seen)";
 
 /* $1, $2: the DEVICES device_id and bootstrap_at columns. */
 static const char SQL_BOOTSTRAP[] =
@@ -123,14 +124,16 @@ static const char SQL_PARAMS[] =
  * the statement, ins only adds rows that did not. */
 static const char SQL_RPCS[] =
     "WITH u AS (SELECT DISTINCT ON (rpc_id) * FROM unnest($1::text[], $2::text[], $3::text[],"
-    " $4::text[], $5::text[], $6::text[], $7::timestamptz[]) WITH ORDINALITY"
-    " AS u(rpc_id, device_id, session_id, method, status, reason, at, ord)"
+    " $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[]) WITH ORDINALITY"
+    " AS u(rpc_id, device_id, session_id, method, status, reason, at, detail, ord)"
     " ORDER BY rpc_id, at DESC, ord DESC),"
     " ins AS (INSERT INTO rpc_results (rpc_id, device_id, session_id, method, status, reason,"
-    " completed_at) SELECT rpc_id, device_id, session_id, method, status, reason, at FROM u"
-    " ORDER BY rpc_id ON CONFLICT (rpc_id) DO NOTHING RETURNING session_id, device_id),"
+    " completed_at, detail) SELECT rpc_id, device_id, session_id, method, status, reason, at,"
+    " detail FROM u ORDER BY rpc_id ON CONFLICT (rpc_id) DO NOTHING"
+    " RETURNING session_id, device_id),"
     " upd AS (UPDATE rpc_results r SET device_id = u.device_id, session_id = u.session_id,"
-    " method = u.method, status = u.status, reason = u.reason, completed_at = u.at FROM u"
+    " method = u.method, status = u.status, reason = u.reason, completed_at = u.at,"
+    " detail = u.detail FROM u"
     " WHERE r.rpc_id = u.rpc_id AND r.completed_at <= u.at"
     " AND (r.status, r.session_id, r.reason) IS DISTINCT FROM (u.status, u.session_id, u.reason)"
     " RETURNING 1)"
@@ -169,6 +172,8 @@ static const char SQL_CLOSES[] =
     " ON CONFLICT (session_id) DO UPDATE SET ended_at = EXCLUDED.ended_at,"
     " end_reason = EXCLUDED.end_reason, started_at = COALESCE(s.started_at, EXCLUDED.started_at),"
     " rpcs = GREATEST(s.rpcs, EXCLUDED.rpcs), faults = GREATEST(s.faults, EXCLUDED.faults)";
+
+/* clang-format on */
 
 /* Indexed by inv_op_t; run in this order. */
 static const struct {

@@ -31,7 +31,7 @@
 #define MAX_EVENTS 64 /* as the SOAP codec bounds them */
 #define MAX_CWMP_TIME 64
 
-static const int op_ncols[INV_OP_COUNT] = {15, 6, 5, 5, 7, 9, 7};
+static const int op_ncols[INV_OP_COUNT] = {15, 6, 5, 5, 8, 9, 7};
 
 struct inv_batch {
     acs_buf_t col[INV_OP_COUNT][INV_OP_MAXCOLS]; /* each always "{...}" */
@@ -58,7 +58,8 @@ typedef struct {
     const char *session_id, *at, *addr, *gateway, *cwmp_version;
     const char *oui, *product_class, *serial, *manufacturer;
     const char *sw, *hw, *cr_url;
-    char pii[16]; /* PeriodicInformInterval as a decimal, "" if none */
+    char pii[16];                   /* PeriodicInformInterval as a decimal, "" if none */
+    char event_session[MAX_ID + 8]; /* session_id, or "msg:" + message_id */
     int boot, bootstrap;
 } inform_t;
 
@@ -271,6 +272,17 @@ static int get_id(vctx_t *v, const json_t *obj, const char *key, size_t max, con
         if (*p < '!' || *p > '~')
             return fail(v, INV_REJECT_BAD_FIELD, "\"%s\" has a character outside [!-~]", key);
     return 0;
+}
+
+/* Like get_id, but absent (or null) is allowed: *out is then NULL. */
+static int get_opt_id(vctx_t *v, const json_t *obj, const char *key, const char **out)
+{
+    json_t *j = json_object_get(obj, key);
+
+    *out = NULL;
+    if (!j || json_is_null(j))
+        return 0;
+    return get_id(v, obj, key, MAX_ID, out);
 }
 
 static int get_ts(vctx_t *v, const json_t *obj, const char *key, int required, const char **out)
@@ -487,7 +499,7 @@ static int add_events(inv_batch_t *b, vctx_t *v, const json_t *m, const head_t *
             f->bootstrap = 1;
         else if (strcmp(code, "1 BOOT") == 0)
             f->boot = 1;
-        const char *row[5] = {h->device_id, f->session_id, code, key ? key : "", f->at};
+        const char *row[5] = {h->device_id, f->event_session, code, key ? key : "", f->at};
         row_add(b, INV_OP_EVENTS, row);
     }
     return 0;
@@ -499,13 +511,16 @@ static int add_inform(inv_batch_t *b, vctx_t *v, const json_t *m, const head_t *
     json_t *params;
 
     memset(&f, 0, sizeof f);
-    if (get_id(v, m, "session_id", MAX_ID, &f.session_id) ||
-        get_ts(v, m, "received_at", 1, &f.at) || read_device(v, m, &f) ||
-        get_str(v, m, "remote_addr", 0, 0, MAX_ID, &f.addr) ||
+    if (get_opt_id(v, m, "session_id", &f.session_id) || get_ts(v, m, "received_at", 1, &f.at) ||
+        read_device(v, m, &f) || get_str(v, m, "remote_addr", 0, 0, MAX_ID, &f.addr) ||
         get_str(v, m, "gateway", 0, 0, MAX_ID, &f.gateway) ||
         get_str(v, m, "cwmp_version", 0, 0, 16, &f.cwmp_version) ||
         get_array(v, m, "parameters", 0, &params))
         return -1;
+    /* Events are unique per (session, code, command key); an Inform that
+     * names no session is its own session for that purpose. */
+    snprintf(f.event_session, sizeof f.event_session, "%s%s",
+             f.session_id ? "" : "msg:", f.session_id ? f.session_id : h->message_id);
     if (add_events(b, v, m, h, &f) != 0)
         return -1;
     if (params && add_params(b, v, params, "parameters", h->device_id, f.at, &f) != 0)
@@ -529,7 +544,8 @@ static int add_inform(inv_batch_t *b, vctx_t *v, const json_t *m, const head_t *
     row_add(b, INV_OP_DEVICES, dev);
     const char *ses[6] = {f.session_id, h->device_id,       f.at,
                           nz(f.addr),   nz(f.cwmp_version), nz(f.gateway)};
-    row_add(b, INV_OP_SESSIONS, ses);
+    if (f.session_id)
+        row_add(b, INV_OP_SESSIONS, ses);
     if (f.bootstrap)
         b->bootstraps++;
     return 0;
@@ -560,7 +576,7 @@ static int read_fault(vctx_t *v, const json_t *fault, char code[24], const char 
 
 static int add_rpc_result(inv_batch_t *b, vctx_t *v, const json_t *m, const head_t *h)
 {
-    const char *id, *sid, *method, *status, *at, *reason, *fstring = NULL;
+    const char *id, *sid, *method, *status, *at, *reason, *detail_text, *fstring = NULL;
     json_t *fault = NULL, *result, *params = NULL;
     char code[24], *detail = NULL;
     int rc = -1;
@@ -568,7 +584,9 @@ static int add_rpc_result(inv_batch_t *b, vctx_t *v, const json_t *m, const head
     if (get_str(v, m, "id", 1, 1, MAX_RPC_ID, &id) || check_rpc_id(v, id) ||
         get_id(v, m, "session_id", MAX_ID, &sid) || get_str(v, m, "method", 1, 1, 64, &method) ||
         get_str(v, m, "status", 1, 1, 16, &status) || get_ts(v, m, "completed_at", 1, &at) ||
-        get_str(v, m, "reason", 0, 0, MAX_TEXT, &reason) || get_obj(v, m, "result", 0, &result))
+        get_str(v, m, "reason", 0, 0, MAX_TEXT, &reason) ||
+        get_str(v, m, "detail", 0, 0, MAX_TEXT, &detail_text) ||
+        get_obj(v, m, "result", 0, &result))
         goto out;
     if (strcmp(status, "ok") != 0 && strcmp(status, "fault") != 0 &&
         strcmp(status, "failed") != 0) {
@@ -583,7 +601,7 @@ static int add_rpc_result(inv_batch_t *b, vctx_t *v, const json_t *m, const head
          (params && add_params(b, v, params, "result.parameters", h->device_id, at, NULL))))
         goto out;
 
-    const char *row[7] = {id, h->device_id, sid, method, status, reason, at};
+    const char *row[8] = {id, h->device_id, sid, method, status, reason, at, detail_text};
     row_add(b, INV_OP_RPCS, row);
     if (fault) {
         const char *f[9] = {h->message_id, h->device_id, sid,    id, method,

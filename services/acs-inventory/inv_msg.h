@@ -56,12 +56,13 @@ const char *inv_msg_type_name(inv_msg_type_t t);
  *          (one row per inform; boot_at / bootstrap_at = seen_at when the
  *          inform carried "1 BOOT" / "0 BOOTSTRAP", else NULL)
  * SESSIONS session_id, device_id, started_at ts, remote_addr, cwmp_version,
- *          gateway                                  (one row per inform)
+ *          gateway                (one row per inform that names its session)
  * EVENTS   device_id, session_id, code, command_key, received_at ts (NULL:
- *          the database's now())
+ *          the database's now()); an inform without session_id uses
+ *          "msg:" + message_id as session_id, so duplicates still collapse
  * PARAMS   device_id, name, value, type, updated_at ts
  * RPCS     rpc_id, device_id, session_id, method, status, reason,
- *          completed_at ts
+ *          completed_at ts, detail
  * FAULTS   message_id, device_id, session_id, rpc_id, method, code int,
  *          string, detail (JSON text), at ts (NULL: now())
  * CLOSES   session_id, device_id, started_at ts, ended_at ts, reason,
@@ -106,13 +107,13 @@ const char *inv_batch_array(const inv_batch_t *b, inv_op_t op, int col);
  * a one-line explanation in err (errlen bytes); b is then unchanged. Never
  * blocks; bad input is never a crash.
  *
- * inform          session_id, received_at, device{oui, serial_number,
+ * inform          session_id?, received_at, device{oui, serial_number,
  *                 manufacturer?, product_class?}, events[{code,
  *                 command_key?}], parameters?[{name, value, type?}],
  *                 remote_addr?, gateway?, cwmp_version?
  * rpc.result      id, session_id, method, status ok|fault|failed,
  *                 completed_at, result?, fault (when status is fault)
- *                 {code, string}, reason?; an ok GetParameterValues with
+ *                 {code, string}, reason?, detail?; an ok GetParameterValues with
  *                 result.parameters updates parameters
  * session.closed  session_id, ended_at, reason?, started_at?, rpcs?, faults?
  * transfer.complete session_id, command_key?, fault?{code, string},

@@ -157,6 +157,23 @@ static void test_inform_bootstrap_minimal(void **state)
     assert_string_equal(inv_batch_array(fx->b, INV_OP_DEVICES, 0), "{}");
 }
 
+/* session_id is optional in inform.schema.json: no sessions row then, and
+ * its events are keyed by the message id so a redelivery still collapses. */
+static void test_inform_without_session(void **state)
+{
+    fx_t *fx = *state;
+    const char *m =
+        "{\"type\":\"inform\",\"version\":1,\"message_id\":\"m-77\","
+        "\"device_id\":\"OUI-SN\",\"device\":{\"oui\":\"OUI\",\"serial_number\":\"SN\"},"
+        "\"events\":[{\"code\":\"2 PERIODIC\"}],\"received_at\":\"2024-05-01T10:00:00Z\"}";
+
+    assert_int_equal(add(fx, m), 0);
+    assert_int_equal(inv_batch_rows(fx->b, INV_OP_DEVICES), 1);
+    assert_int_equal(inv_batch_rows(fx->b, INV_OP_SESSIONS), 0);
+    assert_string_equal(inv_batch_array(fx->b, INV_OP_EVENTS, 1), "{\"msg:m-77\"}");
+    assert_string_equal(inv_batch_array(fx->b, INV_OP_DEVICES, 12), "{NULL}"); /* session */
+}
+
 static void test_inform_bad_interval_ignored(void **state)
 {
     fx_t *fx = *state;
@@ -206,7 +223,7 @@ static void test_rpc_result_spv_and_failed(void **state)
     const char *failed =
         "{\"type\":\"rpc.result\",\"version\":1,\"message_id\":\"m-5\",\"id\":\"r3\","
         "\"device_id\":\"OUI-SN\",\"session_id\":\"s\",\"method\":\"Reboot\","
-        "\"status\":\"failed\",\"reason\":\"session ended\","
+        "\"status\":\"failed\",\"reason\":\"session ended\",\"detail\":\"why\","
         "\"completed_at\":\"2024-05-01T10:00:01Z\"}";
 
     assert_int_equal(add(fx, spv), 0);
@@ -215,6 +232,7 @@ static void test_rpc_result_spv_and_failed(void **state)
     assert_int_equal(inv_batch_rows(fx->b, INV_OP_PARAMS), 0);
     assert_string_equal(inv_batch_array(fx->b, INV_OP_RPCS, 4), "{\"ok\",\"failed\"}");
     assert_string_equal(inv_batch_array(fx->b, INV_OP_RPCS, 5), "{NULL,\"session ended\"}");
+    assert_string_equal(inv_batch_array(fx->b, INV_OP_RPCS, 7), "{NULL,\"why\"}");
 }
 
 static void test_rpc_result_fault(void **state)
@@ -355,8 +373,8 @@ static void test_reject_inform_fields(void **state)
     char m[1024];
 
     assert_int_equal(add(fx, INFORM), 0);
-    snprintf(m, sizeof m, "%s%s\"events\":[],%s}", head, dev, ts);
-    expect_reject(fx, m, INV_REJECT_MISSING_FIELD); /* session_id */
+    snprintf(m, sizeof m, "%s\"session_id\":\"s 1\",%s\"events\":[],%s}", head, dev, ts);
+    expect_reject(fx, m, INV_REJECT_BAD_FIELD); /* session_id with a space */
     snprintf(m, sizeof m, "%s\"session_id\":\"s\",\"events\":[],%s}", head, ts);
     expect_reject(fx, m, INV_REJECT_MISSING_FIELD); /* device */
     snprintf(m, sizeof m,
@@ -484,6 +502,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inform, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inform_bootstrap_minimal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inform_without_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inform_bad_interval_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rpc_result_gpv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rpc_result_spv_and_failed, setup, teardown),
