@@ -4,14 +4,18 @@ RabbitMQ -> acs-inventory -> PostgreSQL, against a baseline measured in the
 same run. It prints figures; it is not a test (the exit status says only
 whether sessions failed, never whether they were slow).
 
-Scenarios, all with the same cpe-sim fleet (N CPEs x K sessions, interval 0):
+Scenarios, each N CPEs x K sessions of cpe-sim (interval 0, concurrency C):
   a  baseline: a second nginx (one worker, keep-alive, access log on) that
      answers the Inform with a canned InformResponse and the empty POST
-     with 204: the front-end ceiling, no gateway, broker or database.
-  b  Halyard, no RPC: the full stack with Digest auth; every session is
-     401, Inform, empty POST -> 204.
-  c  Halyard, one GetParameterValues per session: before each of K rounds
-     one untagged RPC per device is published on its device queue, then
+     with 204: the front-end ceiling, no gateway, broker or database. The
+     fleet runs 3 times (one run lasts a fraction of a second).
+  b1 Halyard, first contact: one session per CPE of new devices (device
+     rows inserted, device queues created).
+  b  Halyard, no RPC: the same devices, K sessions each, through the full
+     stack with Digest auth; every session is 401, Inform, empty POST -> 204.
+  c  Halyard, one GetParameterValues per session, on a second fleet of N
+     devices: before each of K rounds one untagged RPC per device is
+     published on its device queue (declared by the bench), then
      each CPE runs one session (Inform, empty POST -> GPV, GPV response ->
      204). A session that did not get its RPC counts as a failure.
 
@@ -20,7 +24,7 @@ gateway's event-loop and AMQP threads apart), VmRSS of the gateway and the
 inventory, and how long after the last session PostgreSQL held every
 session as ended (what acs-inventory had still to write).
 
-Usage: tests/bench/run.sh [--cpes N] [--sessions K] [--concurrency C]
+Usage: tests/bench/run.sh [--cpes N] [--sessions K] [--concurrency C] [--keep]
 Docs: docs/benchmarks.md.
 """
 
@@ -57,6 +61,7 @@ DEVICE_QUEUE_ARGS = {
 }
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SIM_TIMEOUT_S = 150
+BASELINE_RUNS = 3
 
 # What cpe-sim expects first (cwmp 1.2, the simulator's default version).
 INFORM_RESPONSE = (
@@ -209,6 +214,14 @@ def status_kb(pid, key):
     return None
 
 
+def machine_cpu():
+    """Busy CPU seconds of the whole machine, every core (/proc/stat)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = v
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
+
+
 def children_cpu():
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
@@ -228,6 +241,7 @@ class Meter:
         table = _process_table()
         s = {name: tree_cpu(pid, table) for name, pid in self.roots.items()}
         s["cpe-sim"] = children_cpu()
+        s["machine"] = machine_cpu()
         if self.threads_of:
             name, pid = self.threads_of
             s[name + " loop"], s[name + " other"] = thread_cpu(pid)
@@ -323,6 +337,8 @@ class Result:
         self.errors = []
         self.cpu = {}
         self.stored_lag_s = None
+        self.stored_base = 0      # ended sessions of the fleet stored before
+        self.rpc_expected = None  # the RPC every session must get, if any
 
     @property
     def sessions(self):
@@ -359,6 +375,10 @@ def run_cpe_sim(stack, url, args):
         os.killpg(p.pid, signal.SIGKILL)
         p.communicate()
         raise BenchError("cpe-sim did not finish in %d s: %s" % (SIM_TIMEOUT_S, " ".join(cmd)))
+    except BaseException:  # interrupted: leave no simulator behind
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        raise
     err_text = err.decode("utf-8", "replace")
     summary = parse_json_summary(out.decode("utf-8", "replace"))
     if p.returncode not in (0, 1) or not summary:
@@ -403,7 +423,9 @@ def run_scenario(res, stack, url, access_log, meter, args):
     res.add(summary)
     res.request_ms += window.times_ms()
     if summary.get("sessions_failed"):
-        res.errors += [line for line in err.splitlines() if "session failed" in line][:5]
+        # cpe-sim --quiet logs no warnings: the devices' last errors say why.
+        reasons = {d["last_error"] for d in summary.get("devices", []) if d.get("last_error")}
+        res.errors += sorted(reasons)[:5] or [line for line in err.splitlines()][-5:]
     return summary
 
 
@@ -417,7 +439,6 @@ def publish_gpvs(channel, devices, round_no, declare):
     """One untagged GetParameterValues per device, on its device queue,
     each confirmed by the broker."""
     import pika
-    props = {}
     for dev in devices:
         q = "halyard.dev." + dev
         if declare:
@@ -509,8 +530,14 @@ def print_status(results):
 
 def print_cpu(results):
     names = ["acs-gateway", "  event loop", "  amqp thread", "acs-inventory", "nginx",
-             "rabbitmq", "postgresql", "cpe-sim"]
-    keys = {"  event loop": "acs-gateway loop", "  amqp thread": "acs-gateway other"}
+             "rabbitmq", "postgresql", "cpe-sim", "whole machine", "  not this bench"]
+    keys = {"  event loop": "acs-gateway loop", "  amqp thread": "acs-gateway other",
+            "whole machine": "machine", "  not this bench": "others"}
+    own = ("acs-gateway", "acs-inventory", "nginx", "rabbitmq", "postgresql", "cpe-sim")
+    for r in results:
+        m = r.cpu.get("machine")
+        if m is not None:
+            r.cpu["others"] = max(0.0, m - sum(r.cpu.get(k) or 0.0 for k in own))
     print("%-16s" % "CPU s (% core)" + "".join("%20s" % r.name[:20] for r in results))
     for n in names:
         cells = []
@@ -519,27 +546,34 @@ def print_cpu(results):
             cells.append("%20s" % ("-" if v is None else "%.2f (%3.0f%%)" % (
                 v, 100.0 * v / r.elapsed_s if r.elapsed_s else 0)))
         print("%-16s" % n + "".join(cells))
-    print("(CPU while cpe-sim ran; %% of one core over the scenario's elapsed time; "
-          "%d cores)" % os.cpu_count())
+    cells = []
+    for r in results:
+        spent = sum(r.cpu.get(k) or 0.0 for k in own)
+        cells.append("%20s" % ("%.2f" % (1000.0 * spent / r.sessions) if r.sessions else "-"))
+    print("%-16s" % "bench ms/session" + "".join(cells))
+    print("(CPU while cpe-sim ran; %% of one core over the scenario's elapsed time, so "
+          "the machine's ceiling is %d%%; 'not this bench' is whatever else ran; "
+          "'bench ms/session': CPU of the processes above per session)"
+          % (100 * os.cpu_count()))
 
 
-# -------------------------------------------------------------------- main
+# ------------------------------------------------------------- scenarios
 
-def _sigterm(signum, frame):
-    raise KeyboardInterrupt("SIGTERM")
-
-
-def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--cpes", type=int, default=500, help="CPEs in the fleet (500)")
-    p.add_argument("--sessions", type=int, default=4,
-                   help="sessions per CPE; rounds in scenario c (4)")
-    p.add_argument("--concurrency", type=int, default=200, help="sessions at once (200)")
-    p.add_argument("--keep", action="store_true", help="keep the state directory (logs, database)")
-    a = p.parse_args()
-    if a.cpes < 1 or a.sessions < 1 or a.concurrency < 1:
-        p.error("--cpes, --sessions and --concurrency must be at least 1")
-    return a
+def measure_halyard(res, stack, gw, roots, access_log, args_list, before_each=None):
+    """Run cpe-sim once per args in args_list against the stack, measuring
+    into res; before_each(i) runs first, outside the measurement. Then wait
+    for PostgreSQL to hold every session of the fleet as ended."""
+    meter = Meter(roots, ("acs-gateway", gw.pid))
+    for i, args in enumerate(args_list):
+        if before_each:
+            before_each(i)
+        summary = run_scenario(res, stack, stack.cwmp_url, access_log, meter, args)
+        if res.rpc_expected:
+            got = summary.get("rpcs", {}).get(res.rpc_expected, 0)
+            res.missing_rpcs += max(0, summary.get("sessions_ok", 0) - got)
+    res.cpu = meter.total
+    prefix = args_list[0][args_list[0].index("--serial-prefix") + 1]
+    res.stored_lag_s = wait_stored(stack, prefix, res.stored_base + res.sessions_ok)
 
 
 def bench(a, stack, canned):
@@ -559,15 +593,17 @@ def bench(a, stack, canned):
         time.monotonic() - t_start, stack.state_dir, gw.pid))
     sys.stdout.flush()
 
-    # a. The baseline: same fleet, canned answers, no auth.
+    # a. The baseline: the same fleet, canned answers, no auth; run
+    # BASELINE_RUNS times because one run lasts only a fraction of a second.
     base = Result("a baseline (nginx)")
     meter = Meter({"nginx": canned.pid})
-    run_scenario(base, stack, canned.url, canned.access_log, meter,
-                 fleet_args("BA%s" % run_id, n, k, c, auth=False))
+    for i in range(BASELINE_RUNS):
+        run_scenario(base, stack, canned.url, canned.access_log, meter,
+                     fleet_args("BA%s" % run_id, n, k, c, auth=False))
     base.cpu = meter.total
 
     # Warm-up (not measured): the gateway's PostgreSQL pool, the broker's
-    # first queues, the database's caches.
+    # channels, the database's caches.
     warm, _ = run_cpe_sim(stack, stack.cwmp_url,
                           fleet_args("WU%s" % run_id, min(n, 100), 1, c, auth=True))
     if warm.get("sessions_failed"):
@@ -575,46 +611,49 @@ def bench(a, stack, canned):
             json.dumps(warm.get("http_status")), gw.log_tail()))
 
     roots = stack_roots(stack, gw, inv)
-    rss = {"start": (status_kb(gw.pid, "VmRSS"), status_kb(inv.pid, "VmRSS"))}
     access_log = os.path.join(stack.logs_dir, "nginx-access.log")
+    rss = [("start", status_kb(gw.pid, "VmRSS"), status_kb(inv.pid, "VmRSS"))]
 
-    # b. Halyard, no RPC.
+    # b1. First contact: each CPE's first session creates its device row
+    # and its device queue.
     prefix_b = "NR%s" % run_id
-    nr = Result("b halyard, no RPC")
-    meter = Meter(roots, ("acs-gateway", gw.pid))
-    run_scenario(nr, stack, stack.cwmp_url, access_log, meter,
-                 fleet_args(prefix_b, n, k, c, auth=True))
-    nr.cpu = meter.total
-    nr.stored_lag_s = wait_stored(stack, prefix_b, nr.sessions_ok)
-    rss["after b"] = (status_kb(gw.pid, "VmRSS"), status_kb(inv.pid, "VmRSS"))
+    first = Result("b1 first contact")
+    measure_halyard(first, stack, gw, roots, access_log,
+                    [fleet_args(prefix_b, n, 1, c, auth=True)])
+    rss.append(("after b1", status_kb(gw.pid, "VmRSS"), status_kb(inv.pid, "VmRSS")))
 
-    # c. Halyard, one queued GetParameterValues per session, K rounds.
+    # b. The same devices, K sessions each, no RPC.
+    nr = Result("b halyard, no RPC")
+    nr.stored_base = first.sessions_ok
+    measure_halyard(nr, stack, gw, roots, access_log, [fleet_args(prefix_b, n, k, c, auth=True)])
+    rss.append(("after b", status_kb(gw.pid, "VmRSS"), status_kb(inv.pid, "VmRSS")))
+
+    # c. Another fleet (its device queues declared by the publisher), one
+    # queued GetParameterValues per session: K rounds of one session per CPE.
     prefix_c = "GP%s" % run_id
     gp = Result("c halyard, 1 GPV")
+    gp.rpc_expected = "GetParameterValues"
     devices = device_ids(prefix_c, n)
-    meter = Meter(roots, ("acs-gateway", gw.pid))
     conn = stack.amqp()
+    publish = {"s": 0.0}
     try:
         ch = conn.channel()
         ch.confirm_delivery()
-        publish_s = 0.0
-        for rnd in range(1, k + 1):
+
+        def before_round(i):
             t0 = time.monotonic()
-            publish_gpvs(ch, devices, rnd, declare=(rnd == 1))
-            publish_s += time.monotonic() - t0
-            summary = run_scenario(gp, stack, stack.cwmp_url, access_log, meter,
-                                   fleet_args(prefix_c, n, 1, c, auth=True))
-            got = summary.get("rpcs", {}).get("GetParameterValues", 0)
-            gp.missing_rpcs += max(0, summary.get("sessions_ok", 0) - got)
+            publish_gpvs(ch, devices, i + 1, declare=(i == 0))
+            publish["s"] += time.monotonic() - t0
+
+        measure_halyard(gp, stack, gw, roots, access_log,
+                        [fleet_args(prefix_c, n, 1, c, auth=True)] * k, before_round)
     finally:
         conn.close()
-    gp.cpu = meter.total
-    gp.stored_lag_s = wait_stored(stack, prefix_c, gp.sessions_ok)
-    rss["after c"] = (status_kb(gw.pid, "VmRSS"), status_kb(inv.pid, "VmRSS"))
-    hwm = (status_kb(gw.pid, "VmHWM"), status_kb(inv.pid, "VmHWM"))
+    rss.append(("after c", status_kb(gw.pid, "VmRSS"), status_kb(inv.pid, "VmRSS")))
+    rss.append(("peak", status_kb(gw.pid, "VmHWM"), status_kb(inv.pid, "VmHWM")))
 
     # The report.
-    results = [base, nr, gp]
+    results = [base, first, nr, gp]
     print()
     base_rate = base.sessions_ok / base.elapsed_s if base.elapsed_s else 0.0
     print_table(results, base_rate)
@@ -627,25 +666,44 @@ def bench(a, stack, canned):
     def mb(kb):
         return fmt(kb / 1024.0 if kb is not None else None, ".1f")
 
-    print("VmRSS MB         %12s %12s %12s %12s" % ("start", "after b", "after c", "peak"))
+    print("VmRSS MB        " + "".join("%10s" % r[0] for r in rss))
     for i, name in enumerate(("acs-gateway", "acs-inventory")):
-        print("%-16s %12s %12s %12s %12s" % (name, mb(rss["start"][i]), mb(rss["after b"][i]),
-                                              mb(rss["after c"][i]), mb(hwm[i])))
-    for r in (nr, gp):
-        print("stored: %-20s %d ended sessions in PostgreSQL %s after the last session" % (
+        print("%-16s" % name + "".join("%10s" % mb(r[i + 1]) for r in rss))
+    print()
+    for r in (first, nr, gp):
+        print("stored: %-20s %5d ended sessions in PostgreSQL %s after the last session" % (
             r.name, r.sessions_ok, fmt(r.stored_lag_s, ".2f") + " s"
             if r.stored_lag_s is not None else "NOT all within 60 s"))
     print("(c: %.1f s publishing %d RPCs with confirms, outside the measurement)" % (
-        publish_s, n * k))
+        publish["s"], n * k))
     print("total bench time %.0f s" % (time.monotonic() - t_start))
     for r in results:
-        for e in r.errors:
+        for e in sorted(set(r.errors)):
             print("%s: %s" % (r.name, e))
     failed = [r.name for r in results if r.failures]
     if failed:
         print("FAILED sessions in: %s" % ", ".join(failed))
         print(gw.log_tail(20))
     return 1 if failed else 0
+
+
+# -------------------------------------------------------------------- main
+
+def _sigterm(signum, frame):
+    raise KeyboardInterrupt("SIGTERM")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--cpes", type=int, default=500, help="CPEs in the fleet (500)")
+    p.add_argument("--sessions", type=int, default=4,
+                   help="sessions per CPE; rounds in scenario c (4)")
+    p.add_argument("--concurrency", type=int, default=200, help="sessions at once (200)")
+    p.add_argument("--keep", action="store_true", help="keep the state directory (logs, database)")
+    a = p.parse_args()
+    if a.cpes < 1 or a.sessions < 1 or a.concurrency < 1:
+        p.error("--cpes, --sessions and --concurrency must be at least 1")
+    return a
 
 
 def main():
