@@ -147,3 +147,42 @@ def test_broker_outage_cpes_get_503_and_no_acknowledged_inform_is_lost(fleet):
         30, diagnostics=lambda: "confirmed %d, stored %s" % (confirmed, stack.sql(
             "SELECT count(*) FROM sessions WHERE device_id = ANY(%s)", (devs,))))
     assert gw.alive() and fleet.inventory.alive()
+
+
+@pytest.mark.parametrize("model,version,extra", [
+    ("tr098", "1.0", []),
+    ("tr181", "1.4", ["--no-cookies"]),
+    ("tr098", "1.2", ["--no-cookies"]),
+], ids=["tr098-cwmp1.0", "tr181-cwmp1.4-cookieless", "tr098-cookieless"])
+def test_fleet_variants_with_worker_rpc(fleet, model, version, extra):
+    """Other data models, CWMP versions and CPEs that ignore cookies all get
+    through a whole session with an RPC, and land in PostgreSQL."""
+    from taps import Operator
+    stack = fleet.stack
+    prefix = "V%s-" % uuid.uuid4().hex[:6]
+    devs = ids(prefix, 5)
+    root = "InternetGatewayDevice." if model == "tr098" else "Device."
+    op = Operator(stack)
+    try:
+        rpcs = [op.queue_rpc(d, "GetParameterValues", {"names": [root + "DeviceInfo."]})
+                for d in devs]
+        rc, summary, err = stack.run_cpe_sim(*sim_args(prefix, 5, "--model", model,
+                                                       "--cwmp-version", version, *extra))
+        assert rc == 0, err[-2000:]
+        assert summary["sessions_ok"] == 5
+        assert all(d["rpcs"] == ["GetParameterValues"] for d in summary["devices"])
+        res = op.results(5)
+        assert sorted(r["id"] for r in res) == sorted(rpcs)
+        assert all(r["status"] == "ok" for r in res)
+    finally:
+        op.close()
+    wait_for("devices stored", lambda: stack.sql(
+        "SELECT count(*) FROM devices WHERE device_id = ANY(%s) AND cwmp_version = %s "
+        "AND software_version IS NOT NULL", (devs, version)) == [(5,)], 20,
+        diagnostics=lambda: str(stack.sql(
+            "SELECT device_id, cwmp_version, software_version FROM devices "
+            "WHERE device_id = ANY(%s)", (devs,))))
+    # The GPV's values (beyond the Inform's) are stored too.
+    wait_for("GPV values stored", lambda: stack.sql(
+        "SELECT count(DISTINCT device_id) FROM parameters WHERE device_id = ANY(%s) "
+        "AND name = %s", (devs, root + "DeviceInfo.ModelName")) == [(5,)], 20)
