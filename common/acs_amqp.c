@@ -26,6 +26,9 @@
 #define CH_PUB 1
 #define CH_SYNC 2
 #define CH_CONS 3
+#define CH_DECL 4 /* device queue declares: a refused one closes only this channel */
+#define N_CHANNELS 5
+#define SHORTSTR_MAX 255 /* AMQP shortstr: names, routing keys, properties */
 #define MAX_BACKLOG 100000
 #define MAX_CONSUMERS 4
 #define FRAMES_PER_TURN 256
@@ -80,7 +83,8 @@ struct acs_amqp {
     int nconsumers;
     /* Thread-only state. */
     amqp_connection_state_t conn;
-    uint64_t gen;
+    uint64_t opens;                 /* channels opened so far, ever */
+    uint64_t chan_gen[N_CHANNELS];  /* the open number of each channel */
     uint64_t next_seq;
     list_t unconfirmed;
 };
@@ -212,13 +216,6 @@ static acs_amqp_msg_t *msg_from(amqp_message_t *in, const char *queue, uint64_t 
     return m;
 }
 
-/* The token handed out as "gen": connection generation and channel, so an
- * ack goes to the channel that delivered the message. */
-static uint64_t token(const acs_amqp_t *a, int ch)
-{
-    return a->gen << 8 | (uint64_t)ch;
-}
-
 /* --- connection ---------------------------------------------------------- */
 
 static int reply_ok(acs_amqp_t *a, const char *what)
@@ -230,6 +227,22 @@ static int reply_ok(acs_amqp_t *a, const char *what)
     acs_topology_reply_error(r, what, err, sizeof err);
     acs_warn("amqp %s: %s", a->name, err);
     return -1;
+}
+
+/* The token handed out as "gen": which opening of which channel delivered
+ * the message, so an ack goes to that channel, and is dropped once that
+ * channel has closed (the broker requeued the message then; its tag may
+ * name another message on the reopened channel). */
+static uint64_t token(const acs_amqp_t *a, int ch)
+{
+    return a->chan_gen[ch] << 8 | (uint64_t)ch;
+}
+
+static int channel_open(acs_amqp_t *a, int ch)
+{
+    amqp_channel_open(a->conn, (amqp_channel_t)ch);
+    a->chan_gen[ch] = ++a->opens;
+    return reply_ok(a, "channel.open");
 }
 
 static void fail_list(acs_amqp_t *a, list_t *l)
@@ -253,7 +266,6 @@ static void disconnect(acs_amqp_t *a, int graceful)
         amqp_connection_close(a->conn, AMQP_REPLY_SUCCESS);
     amqp_destroy_connection(a->conn);
     a->conn = NULL;
-    a->gen++;
     fail_list(a, &a->unconfirmed);
 }
 
@@ -303,21 +315,18 @@ static int connect_broker(acs_amqp_t *a)
         acs_warn("amqp %s: %s", a->name, err);
         goto fail;
     }
-    amqp_channel_open(a->conn, CH_PUB);
-    if (reply_ok(a, "channel.open"))
+    if (channel_open(a, CH_PUB))
         goto fail;
     amqp_confirm_select(a->conn, CH_PUB);
     if (reply_ok(a, "confirm.select"))
         goto fail;
-    amqp_channel_open(a->conn, CH_SYNC);
-    if (reply_ok(a, "channel.open"))
+    if (channel_open(a, CH_SYNC))
         goto fail;
     if (acs_topology_declare(a->conn, CH_SYNC, err, sizeof err) != 0) {
         acs_error("amqp %s: declaring the topology failed: %s", a->name, err);
         goto fail;
     }
-    amqp_channel_open(a->conn, CH_CONS);
-    if (reply_ok(a, "channel.open") || open_consumers(a) != 0)
+    if (channel_open(a, CH_DECL) || channel_open(a, CH_CONS) || open_consumers(a) != 0)
         goto fail;
     a->next_seq = 0;
     atomic_store(&a->up, 1);
@@ -369,37 +378,51 @@ static int do_publish(acs_amqp_t *a, cmd_t *c)
     return 0;
 }
 
+/* 1 if a synchronous call failed because the broker closed its channel
+ * (the connection is fine), 0 for anything else (the connection failed). */
+static int channel_closed(amqp_rpc_reply_t r)
+{
+    return r.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION &&
+           r.reply.id == AMQP_CHANNEL_CLOSE_METHOD;
+}
+
 /* After the broker closed channel ch in a synchronous call: acknowledge the
- * close and reopen it. Returns 0, or -1 when the connection itself failed. */
+ * close and reopen it (new generation: tags of the closed one are dead).
+ * Returns 0, or -1 when the connection itself failed. */
 static int sync_failed(acs_amqp_t *a, amqp_rpc_reply_t r, int ch, const char *what)
 {
     char err[256];
     acs_topology_reply_error(r, what, err, sizeof err);
-    if (r.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION && r.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
-        amqp_channel_close_ok_t ok;
-        acs_warn("amqp %s: %s", a->name, err);
-        if (amqp_send_method(a->conn, (amqp_channel_t)ch, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok) < 0)
-            return -1;
-        amqp_channel_open(a->conn, (amqp_channel_t)ch);
-        return reply_ok(a, "channel.open");
-    }
     acs_warn("amqp %s: %s", a->name, err);
-    return -1;
+    if (!channel_closed(r))
+        return -1;
+    amqp_channel_close_ok_t ok;
+    if (amqp_send_method(a->conn, (amqp_channel_t)ch, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok) < 0)
+        return -1;
+    return channel_open(a, ch);
+}
+
+/* A get whose synchronous call failed: ERROR when the broker refused it on
+ * this channel (the queue exists with other arguments, or is gone), DOWN
+ * when the connection went. Returns -1 when the connection is unusable. */
+static int get_failed(acs_amqp_t *a, cmd_t *c, amqp_rpc_reply_t r, int ch)
+{
+    complete(a, c, channel_closed(r) ? ACS_AMQP_ERROR : ACS_AMQP_DOWN);
+    return sync_failed(a, r, ch, c->rkey);
 }
 
 static int do_get(acs_amqp_t *a, cmd_t *c)
 {
     char err[256];
+    /* The declare runs on its own channel: when the broker refuses it
+     * (PRECONDITION_FAILED closes the channel), the messages this process
+     * holds from basic.get on CH_SYNC are not requeued with it. */
     if (c->declare &&
-        acs_topology_declare_device_queue(a->conn, CH_SYNC, c->rkey, err, sizeof err) != 0) {
-        complete(a, c, ACS_AMQP_ERROR);
-        return sync_failed(a, amqp_get_rpc_reply(a->conn), CH_SYNC, c->rkey);
-    }
+        acs_topology_declare_device_queue(a->conn, CH_DECL, c->rkey, err, sizeof err) != 0)
+        return get_failed(a, c, amqp_get_rpc_reply(a->conn), CH_DECL);
     amqp_rpc_reply_t r = amqp_basic_get(a->conn, CH_SYNC, amqp_cstring_bytes(c->rkey), 0);
-    if (r.reply_type != AMQP_RESPONSE_NORMAL) {
-        complete(a, c, ACS_AMQP_ERROR);
-        return sync_failed(a, r, CH_SYNC, c->rkey);
-    }
+    if (r.reply_type != AMQP_RESPONSE_NORMAL)
+        return get_failed(a, c, r, CH_SYNC);
     if (r.reply.id == AMQP_BASIC_GET_EMPTY_METHOD) {
         complete(a, c, ACS_AMQP_EMPTY);
         return 0;
@@ -422,13 +445,14 @@ static int do_get(acs_amqp_t *a, cmd_t *c)
 static int do_settle(acs_amqp_t *a, cmd_t *c)
 {
     int rc = 0;
-    /* A tag from an earlier connection: the broker already requeued it. */
-    if (c->gen >> 8 == a->gen) {
-        amqp_channel_t ch = (amqp_channel_t)(c->gen & 0xff);
+    /* A tag from a channel (or connection) that has closed since: the
+     * broker already requeued it. */
+    unsigned ch = (unsigned)(c->gen & 0xff);
+    if (ch < N_CHANNELS && c->gen >> 8 == a->chan_gen[ch]) {
         if (c->kind == CMD_ACK)
-            rc = amqp_basic_ack(a->conn, ch, c->tag, 0);
+            rc = amqp_basic_ack(a->conn, (amqp_channel_t)ch, c->tag, 0);
         else
-            rc = amqp_basic_reject(a->conn, ch, c->tag, c->requeue);
+            rc = amqp_basic_reject(a->conn, (amqp_channel_t)ch, c->tag, c->requeue);
     }
     cmd_free(c);
     return rc == AMQP_STATUS_OK ? 0 : -1;
@@ -647,7 +671,9 @@ static int start(acs_amqp_t *a)
 
 static int submit(acs_amqp_t *a, cmd_t *c)
 {
-    if (atomic_load(&a->ncmds) >= MAX_BACKLOG || start(a) != 0) {
+    /* Once acs_amqp_free has begun (callbacks it runs may try), nothing
+     * would ever run the command. */
+    if (atomic_load(&a->stop) || atomic_load(&a->ncmds) >= MAX_BACKLOG || start(a) != 0) {
         cmd_free(c);
         return -1;
     }
@@ -664,10 +690,24 @@ static char *dup_or_null(const char *s)
     return s ? acs_xstrdup(s) : NULL;
 }
 
+static int too_long(const char *s)
+{
+    return s && strlen(s) > SHORTSTR_MAX;
+}
+
 int acs_amqp_publish(acs_amqp_t *a, const char *exchange, const char *rkey,
                      const acs_amqp_props_t *props, const char *body, size_t len, acs_amqp_cb cb,
                      void *arg)
 {
+    /* rabbitmq-c cannot encode these; found on the thread, the half-sent
+     * publish would cost the whole connection. */
+    if (too_long(exchange) || too_long(rkey) ||
+        (props && (too_long(props->message_id) || too_long(props->correlation_id) ||
+                   too_long(props->reply_to) || too_long(props->type)))) {
+        acs_warn("amqp %s: publish refused: a name or property is over %d bytes", a->name,
+                 SHORTSTR_MAX);
+        return -1;
+    }
     cmd_t *c = acs_xcalloc(1, sizeof *c);
     c->kind = CMD_PUBLISH;
     c->exchange = acs_xstrdup(exchange);
@@ -687,6 +727,8 @@ int acs_amqp_publish(acs_amqp_t *a, const char *exchange, const char *rkey,
 
 int acs_amqp_get(acs_amqp_t *a, const char *queue, int declare_device, acs_amqp_cb cb, void *arg)
 {
+    if (too_long(queue))
+        return -1;
     cmd_t *c = acs_xcalloc(1, sizeof *c);
     c->kind = CMD_GET;
     c->rkey = acs_xstrdup(queue);

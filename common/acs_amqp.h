@@ -8,11 +8,14 @@
  * (100 ms doubling to 5 s) and restores consumers.
  *
  * Channels: 1 publishes with publisher confirms; 2 does synchronous work
- * (basic.get, declares, acks); 3 carries consumers.
+ * (topology, basic.get, acks); 3 carries consumers; 4 declares device
+ * queues, so that a declare the broker refuses (PRECONDITION_FAILED closes
+ * the channel) does not requeue the messages held from basic.get on 2.
  *
- * Delivery tags are only meaningful on the connection that produced them:
- * each message carries the connection generation, and an ack or nack for an
- * older generation is dropped (the broker has already requeued it).
+ * Delivery tags are only meaningful on the channel that produced them: each
+ * message carries that channel's generation (bumped whenever the channel or
+ * the connection is reopened), and an ack or nack for an older generation is
+ * dropped (the broker has already requeued it).
  */
 #ifndef ACS_AMQP_H
 #define ACS_AMQP_H
@@ -45,7 +48,7 @@ typedef struct {
     char *body;
     size_t len;
     uint64_t tag;     /* delivery tag */
-    uint64_t gen;     /* connection generation the tag belongs to */
+    uint64_t gen;     /* channel generation the tag belongs to */
     int redelivered;
     char *message_id; /* properties, NULL when absent */
     char *correlation_id;
@@ -70,7 +73,9 @@ acs_amqp_t *acs_amqp_new(struct event_base *base, const char *url, const char *n
  * gets OK once the broker has taken responsibility for the message, NACK if
  * it refused it, DOWN if the connection is down or was lost first. Returns 0
  * (cb will be called once, never from inside this call) or -1 when too many
- * commands are waiting (cb not called: shed load). Copies everything. */
+ * commands are waiting (cb not called: shed load), when exchange, rkey or a
+ * property is over 255 bytes (AMQP cannot carry it), or once acs_amqp_free
+ * has begun. Copies everything. */
 int acs_amqp_publish(acs_amqp_t *a, const char *exchange, const char *rkey,
                      const acs_amqp_props_t *props, const char *body, size_t len, acs_amqp_cb cb,
                      void *arg) __attribute__((warn_unused_result));
@@ -78,13 +83,15 @@ int acs_amqp_publish(acs_amqp_t *a, const char *exchange, const char *rkey,
 /* Take one message from queue with basic.get (manual ack). With
  * declare_device the queue is first declared as a device queue
  * (acs_topology_declare_device_queue), so a queue nobody created yet reads
- * as EMPTY. cb gets OK with a message, EMPTY, DOWN or ERROR. Same return
- * contract as acs_amqp_publish. */
+ * as EMPTY. cb gets OK with a message, EMPTY, DOWN (connection down or lost)
+ * or ERROR (the broker refused the declare or the get on its channel: the
+ * queue exists with other arguments, or is gone; the connection and every
+ * other session carry on). Same return contract as acs_amqp_publish. */
 int acs_amqp_get(acs_amqp_t *a, const char *queue, int declare_device, acs_amqp_cb cb, void *arg)
     __attribute__((warn_unused_result));
 
 /* Settle a message from acs_amqp_get or a consumer. Fire and forget; a tag
- * of an older connection generation is dropped. reject: requeue=0 sends it
+ * of an older channel generation is dropped. reject: requeue=0 sends it
  * to the queue's dead-letter exchange. */
 void acs_amqp_ack(acs_amqp_t *a, uint64_t tag, uint64_t gen);
 void acs_amqp_reject(acs_amqp_t *a, uint64_t tag, uint64_t gen, int requeue);

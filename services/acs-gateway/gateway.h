@@ -57,6 +57,16 @@ typedef struct {
 
 typedef struct gw gw_t;
 typedef struct gw_hold gw_hold_t;
+typedef struct gw_req gw_req_t;
+
+/* Holds are found by delivery (tag, generation) when an answer or a control
+ * message settles them: a small chained hash table keeps that O(1) with
+ * tens of thousands of sessions in flight. */
+#define GW_HOLD_BUCKETS 4096
+
+/* SIGTERM: serve what was accepted and wait for held RPCs to be settled for
+ * at most this long, then answer whatever is left with 503. */
+#define GW_DRAIN_MS 8000
 
 struct gw {
     struct event_base *base;
@@ -65,21 +75,27 @@ struct gw {
     acs_amqp_t *amqp;
     acs_pg_t *pg;
     struct evconnlistener *listener;
-    struct event *sigterm, *sigint, *tick;
+    struct event *sigterm, *sigint, *tick, *drain;
     gw_metrics_t m;
     long active;          /* requests in progress */
+    gw_req_t *reqs;       /* every request in progress (for the drain) */
     int draining;
-    gw_hold_t *holds;     /* deliveries this process holds for RPCs in flight */
+    int64_t drain_deadline_ms; /* monotonic; 0 while not draining */
+    int drain_shed;       /* leftovers answered 503 */
+    gw_hold_t *holds[GW_HOLD_BUCKETS]; /* deliveries held for RPCs in flight */
+    long nholds;
 };
 
-typedef struct gw_req gw_req_t;
 struct gw_req {
     gw_t *gw;
+    gw_req_t *prev, *next; /* gw->reqs */
     struct bufferevent *bev;
     acs_buf_t in;          /* the raw SCGI request */
     scgi_request_t scgi;
+    int parsed;            /* scgi points into in: in must not move any more */
     char *inflated;        /* body after Content-Encoding, if any */
-    const char *body;
+    char *transcoded;      /* body converted to UTF-8 from the HTTP charset */
+    const char *body;      /* what cwmp_parse reads */
     size_t body_len;
     cwmp_msg_t msg;
     int have_msg;
@@ -96,6 +112,7 @@ struct gw_req {
     int publishes;         /* confirms still expected for the result */
     int publish_failed;
     acs_amqp_msg_t *settle; /* device-queue message to ack once published */
+    int settle_rpc;        /* also settle the RPC in flight (r->st) once published */
     void (*after)(gw_req_t *r); /* what follows a published result */
     acs_buf_t out_xml;     /* envelope waiting for the state to be saved */
     char conn_key[128];    /* the CPE's TCP connection, from nginx */
@@ -122,6 +139,16 @@ void gw_respond_envelope(gw_req_t *r, acs_buf_t *xml);
  * request is still usable (peer present), 0 if the caller must stop. */
 int gw_req_resume(gw_req_t *r);
 #define GW_HOLD(r) ((r)->pending++)
+/* SIGTERM: stop accepting (nginx then goes to another gateway), finish what
+ * was accepted, and stop the loop once nothing is in progress or held, or
+ * at the drain deadline. */
+void gw_server_drain(gw_t *gw);
+/* After the loop: every request left counts as gone (its callbacks become
+ * no-ops). Call before freeing the broker and database clients. */
+void gw_server_abandon(gw_t *gw);
+/* After the broker and database clients are freed (no callback can come any
+ * more): free the requests still waiting, e.g. on a worker-wait timer. */
+void gw_server_free_requests(gw_t *gw);
 
 /* gw_session.c */
 void gw_session_handle(gw_req_t *r);
@@ -139,7 +166,7 @@ void gw_rpc_end_session(gw_req_t *r, const char *reason);
 void gw_rpc_on_answer(gw_req_t *r);
 void gw_rpc_control(acs_amqp_status_t st, acs_amqp_msg_t *m, void *arg);
 void gw_rpc_release_holds(gw_t *gw);
-int gw_rpc_hold_count(const gw_t *gw);
+long gw_rpc_hold_count(const gw_t *gw);
 
 /* Lease length: long enough that an RPC's hold (session timeout) always ends
  * before another session of the device can start. */

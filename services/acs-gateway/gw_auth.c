@@ -57,7 +57,8 @@ static int matches(auth_ctx_t *c, const char *ha1, const char *realm)
         acs_digest_ha1(c->a.username, realm, c->a.password, want);
         return strlen(ha1) == 32 && acs_ct_equal(want, ha1, 32);
     }
-    return acs_digest_verify(ha1, &c->a, "POST", r->body, r->body_len) == 0;
+    /* auth-int covers the entity as sent, before inflating or transcoding. */
+    return acs_digest_verify(ha1, &c->a, "POST", r->scgi.body, r->scgi.content_length) == 0;
 }
 
 static void on_credentials(PGresult *res, const char *err, void *arg)
@@ -98,15 +99,25 @@ out:
     free(c);
 }
 
-/* The request URI in the Digest header must be the one requested (allowing
- * an absolute form that ends with it). */
+/* The request URI in the Digest header must be the one requested, or its
+ * absolute form: scheme://authority followed by exactly that URI (a mere
+ * suffix would let "/other/" stand for "/"). */
 static int uri_ok(gw_req_t *r, const char *uri)
 {
     const char *req = scgi_header(&r->scgi, "REQUEST_URI");
+    const char *p = NULL;
     if (!req)
         return 1;
-    size_t a = strlen(uri), b = strlen(req);
-    return strcmp(uri, req) == 0 || (a > b && strcmp(uri + a - b, req) == 0);
+    if (strcmp(uri, req) == 0)
+        return 1;
+    if (strncasecmp(uri, "http://", 7) == 0)
+        p = uri + 7;
+    else if (strncasecmp(uri, "https://", 8) == 0)
+        p = uri + 8;
+    if (!p || *p == '/' || *p == '\0')
+        return 0;
+    p += strcspn(p, "/?#");
+    return *p ? strcmp(p, req) == 0 : strcmp(req, "/") == 0;
 }
 
 void gw_auth_inform(gw_req_t *r, const cwmp_msg_t *inform, gw_auth_done done)

@@ -29,7 +29,7 @@
 #define POLL_MAX_MS 100
 
 struct gw_hold {
-    gw_hold_t *next;
+    gw_hold_t *next, **pprev; /* chain of its bucket in gw->holds */
     gw_t *gw;
     uint64_t tag, gen;
     struct event *timer;
@@ -38,16 +38,28 @@ struct gw_hold {
 
 /* --- holds ---------------------------------------------------------------- */
 
+static gw_hold_t **hold_bucket(gw_t *gw, uint64_t tag, uint64_t gen)
+{
+    uint64_t h = (tag ^ (gen * 0x9E3779B97F4A7C15ULL)) * 0xFF51AFD7ED558CCDULL;
+    return &gw->holds[(h >> 32) % GW_HOLD_BUCKETS];
+}
+
 static void hold_unlink(gw_t *gw, gw_hold_t *h)
 {
-    for (gw_hold_t **p = &gw->holds; *p; p = &(*p)->next) {
-        if (*p == h) {
-            *p = h->next;
-            break;
-        }
-    }
+    *h->pprev = h->next;
+    if (h->next)
+        h->next->pprev = h->pprev;
+    gw->nholds--;
     event_free(h->timer);
     free(h);
+}
+
+static gw_hold_t *hold_find(gw_t *gw, uint64_t tag, uint64_t gen)
+{
+    for (gw_hold_t *h = *hold_bucket(gw, tag, gen); h; h = h->next)
+        if (h->tag == tag && h->gen == gen)
+            return h;
+    return NULL;
 }
 
 static void on_hold_expired(evutil_socket_t fd, short what, void *arg)
@@ -64,6 +76,7 @@ static void on_hold_expired(evutil_socket_t fd, short what, void *arg)
 static void hold_add(gw_t *gw, const acs_amqp_msg_t *m, const char *device)
 {
     gw_hold_t *h = acs_xcalloc(1, sizeof *h);
+    gw_hold_t **b = hold_bucket(gw, m->tag, m->gen);
     struct timeval tv = {gw->cfg.session_timeout_s, 0};
     h->gw = gw;
     h->tag = m->tag;
@@ -71,37 +84,39 @@ static void hold_add(gw_t *gw, const acs_amqp_msg_t *m, const char *device)
     snprintf(h->device, sizeof h->device, "%s", device);
     h->timer = evtimer_new(gw->base, on_hold_expired, h);
     evtimer_add(h->timer, &tv);
-    h->next = gw->holds;
-    gw->holds = h;
+    h->next = *b;
+    if (*b)
+        (*b)->pprev = &h->next;
+    h->pprev = b;
+    *b = h;
+    gw->nholds++;
 }
 
 /* Ack a delivery this process holds. 0, or -1 if it holds no such thing
  * (already requeued by its timer, or the connection changed). */
 static int hold_ack(gw_t *gw, uint64_t tag, uint64_t gen)
 {
-    for (gw_hold_t *h = gw->holds; h; h = h->next) {
-        if (h->tag == tag && h->gen == gen) {
-            acs_amqp_ack(gw->amqp, tag, gen);
-            hold_unlink(gw, h);
-            return 0;
-        }
-    }
-    return -1;
+    gw_hold_t *h = hold_find(gw, tag, gen);
+    if (!h)
+        return -1;
+    acs_amqp_ack(gw->amqp, tag, gen);
+    hold_unlink(gw, h);
+    return 0;
 }
 
-int gw_rpc_hold_count(const gw_t *gw)
+long gw_rpc_hold_count(const gw_t *gw)
 {
-    int n = 0;
-    for (const gw_hold_t *h = gw->holds; h; h = h->next)
-        n++;
-    return n;
+    return gw->nholds;
 }
 
 void gw_rpc_release_holds(gw_t *gw)
 {
-    while (gw->holds) {
-        acs_amqp_reject(gw->amqp, gw->holds->tag, gw->holds->gen, 1);
-        hold_unlink(gw, gw->holds);
+    for (int i = 0; i < GW_HOLD_BUCKETS; i++) {
+        while (gw->holds[i]) {
+            if (gw->amqp)
+                acs_amqp_reject(gw->amqp, gw->holds[i]->tag, gw->holds[i]->gen, 1);
+            hold_unlink(gw, gw->holds[i]);
+        }
     }
 }
 
@@ -145,32 +160,63 @@ static void settle_inflight(gw_req_t *r)
 
 /* --- results -------------------------------------------------------------- */
 
-static void on_result_published(acs_amqp_status_t status, acs_amqp_msg_t *m, void *arg)
+/* The result is out (both publishes confirmed): only now may the message it
+ * answers leave the device queue, or a failed publish would lose both. */
+static void settle_answered(gw_req_t *r)
 {
-    gw_req_t *r = arg;
-    if (status != ACS_AMQP_OK)
-        r->publish_failed = 1;
-    if (--r->publishes > 0) {
-        r->pending--;
-        return;
-    }
-    if (!gw_req_resume(r))
-        return;
-    json_decref(r->result);
-    r->result = NULL;
-    if (r->publish_failed) {
-        /* The device-queue message (if any) stays unacked: the broker or
-         * the next session gets it again. */
-        acs_metric_inc(r->gw->m.err_broker);
-        gw_respond_busy(r, 30, "message broker unavailable");
-        return;
-    }
     if (r->settle) {
         acs_amqp_ack(r->gw->amqp, r->settle->tag, r->settle->gen);
         acs_amqp_msg_free(r->settle);
         r->settle = NULL;
     }
+    if (r->settle_rpc) {
+        r->settle_rpc = 0;
+        settle_inflight(r);
+    }
+}
+
+/* One of the result's publishes is confirmed (failed != 0: it is not). */
+static void result_published(gw_req_t *r, int failed)
+{
+    if (failed)
+        r->publish_failed = 1;
+    if (--r->publishes > 0) {
+        r->pending--;
+        return;
+    }
+    json_decref(r->result);
+    r->result = NULL;
+    /* Settled even when the CPE's connection has gone meanwhile: the result
+     * is published, so running the RPC again would be wrong. */
+    if (!r->publish_failed)
+        settle_answered(r);
+    if (!gw_req_resume(r))
+        return;
+    if (r->publish_failed) {
+        /* The device-queue message (if any) stays unacked, the RPC in
+         * flight stays held: the broker or the next session gets it again. */
+        acs_metric_inc(r->gw->m.err_broker);
+        gw_respond_busy(r, 30, "message broker unavailable");
+        return;
+    }
     r->after(r);
+}
+
+static void on_result_published(acs_amqp_status_t status, acs_amqp_msg_t *m, void *arg)
+{
+    result_published(arg, status != ACS_AMQP_OK);
+}
+
+static void on_reply_published(acs_amqp_status_t status, acs_amqp_msg_t *m, void *arg)
+{
+    gw_req_t *r = arg;
+    /* The requester's queue refused it (full): retrying the RPC would not
+     * help, and halyard.events has the result. Only a lost connection
+     * counts as a failure. */
+    if (status == ACS_AMQP_NACK)
+        acs_log_kv(ACS_LOG_WARN, "reply_to queue refused the result; it is only in the events",
+                   "device", r->st.device, "session", r->st.sid, NULL);
+    result_published(r, status != ACS_AMQP_OK && status != ACS_AMQP_NACK);
 }
 
 /* Publish r->result to halyard.events and to reply_to (if any), then call
@@ -194,15 +240,21 @@ static void publish_result(gw_req_t *r, const char *reply_to, const char *correl
     if (gw_event_publish(gw, r->result, on_result_published, r) == 0) {
         r->publishes++;
         GW_HOLD(r);
+    } else {
+        r->publish_failed = 1; /* the inventory must have it: not settled */
     }
     if (reply_to && *reply_to) {
         acs_amqp_props_t props = {json_string_value(json_object_get(r->result, "message_id")),
                                   correlation_id, NULL, "rpc.result"};
         char *body = json_dumps(r->result, JSON_COMPACT);
         if (acs_amqp_publish(gw->amqp, "", reply_to, &props, body, strlen(body),
-                             on_result_published, r) == 0) {
+                             on_reply_published, r) == 0) {
             r->publishes++;
             GW_HOLD(r);
+        } else if (strlen(reply_to) > 255) {
+            /* No AMQP queue has such a name: the event carries the result. */
+            acs_log_kv(ACS_LOG_WARN, "reply_to is not a queue name; result only as an event",
+                       "device", r->st.device, NULL);
         }
         free(body);
     }
@@ -266,7 +318,7 @@ void gw_rpc_on_answer(gw_req_t *r)
         acs_log_kv(ACS_LOG_WARN, "invalid response", "device", st->device, "session", st->sid,
                    "detail", detail, NULL);
     }
-    settle_inflight(r);
+    r->settle_rpc = 1; /* once the result is confirmed */
     st->inflight = 0;
     if (st->rpc_worker)
         st->worker_deadline_ms = 0; /* a new wait window for the worker's next step */
@@ -331,11 +383,14 @@ void gw_rpc_end_session(gw_req_t *r, const char *reason)
 
 /* --- the device queue ----------------------------------------------------- */
 
+static void take_next(gw_req_t *r);
+
 static void on_poll(evutil_socket_t fd, short what, void *arg)
 {
     gw_req_t *r = arg;
+    /* A poll of an empty queue is no step: ACS_WORKER_WAIT_MS bounds it. */
     if (gw_req_resume(r))
-        gw_rpc_next(r);
+        take_next(r);
 }
 
 /* The queue is empty: wait for the worker, or end. */
@@ -446,10 +501,22 @@ static int valid_id(const char *id)
     return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") == n;
 }
 
+/* 1 if key is absent or a string. */
+static int absent_or_string(json_t *j, const char *key)
+{
+    json_t *v = json_object_get(j, key);
+    return !v || json_is_string(v);
+}
+
 static void handle_message(gw_req_t *r, acs_amqp_msg_t *m)
 {
     gw_state_t *st = &r->st;
     json_error_t e;
+    if (m->len > (size_t)r->gw->cfg.max_body) {
+        /* Bounded everything: an RPC is never bigger than a CPE's body. */
+        drop_message(r, m, "message over ACS_MAX_BODY");
+        return;
+    }
     json_t *j = json_loadb(m->body, m->len, JSON_REJECT_DUPLICATES, &e);
     const char *type = json_string_value(json_object_get(j, "type"));
     const char *sid = json_string_value(json_object_get(j, "session_id"));
@@ -470,6 +537,9 @@ static void handle_message(gw_req_t *r, acs_amqp_msg_t *m)
     } else if (!valid_id(json_string_value(json_object_get(j, "id"))) ||
                !json_is_string(json_object_get(j, "method"))) {
         drop_message(r, m, "rpc without a valid id and method");
+    } else if (!absent_or_string(j, "session_id") || !absent_or_string(j, "device_id") ||
+               !absent_or_string(j, "reply_to")) {
+        refuse_rpc(r, m, j, "invalid-request", "session_id, device_id and reply_to are strings");
     } else if (sid && strcmp(sid, st->sid) != 0) {
         acs_metric_inc(r->gw->m.stale);
         acs_log_kv(ACS_LOG_INFO, "stale RPC for an ended session dropped", "device", st->device,
@@ -486,9 +556,10 @@ static void handle_message(gw_req_t *r, acs_amqp_msg_t *m)
 static void on_get(acs_amqp_status_t status, acs_amqp_msg_t *m, void *arg)
 {
     gw_req_t *r = arg;
+    gw_t *gw = r->gw; /* r may be freed by gw_req_resume */
     if (!gw_req_resume(r)) {
-        if (m)
-            acs_amqp_reject(r->gw->amqp, m->tag, m->gen, 1);
+        if (m && gw->amqp)
+            acs_amqp_reject(gw->amqp, m->tag, m->gen, 1);
         acs_amqp_msg_free(m);
         return;
     }
@@ -518,19 +589,25 @@ static void on_get(acs_amqp_status_t status, acs_amqp_msg_t *m, void *arg)
     }
 }
 
-void gw_rpc_next(gw_req_t *r)
+/* basic.get the next message of the device queue. */
+static void take_next(gw_req_t *r)
 {
     char q[ACS_DEVICE_ID_MAX + 32];
-    if (r->st.rpcs >= r->gw->cfg.max_rpcs || ++r->steps > MAX_STEPS_PER_POST) {
-        acs_log_kv(ACS_LOG_WARN, "RPC limit for one session reached; ending it", "device",
-                   r->st.device, "session", r->st.sid, NULL);
-        gw_rpc_end_session(r, "limit");
-        return;
-    }
     if (acs_topology_device_queue(r->st.device, q, sizeof q) != 0 ||
         acs_amqp_get(r->gw->amqp, q, !r->st.queue_declared, on_get, r) != 0) {
         gw_respond_busy(r, 30, "message broker backlog full");
         return;
     }
     GW_HOLD(r);
+}
+
+void gw_rpc_next(gw_req_t *r)
+{
+    if (r->st.rpcs >= r->gw->cfg.max_rpcs || ++r->steps > MAX_STEPS_PER_POST) {
+        acs_log_kv(ACS_LOG_WARN, "RPC limit for one session reached; ending it", "device",
+                   r->st.device, "session", r->st.sid, NULL);
+        gw_rpc_end_session(r, "limit");
+        return;
+    }
+    take_next(r);
 }

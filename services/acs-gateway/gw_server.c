@@ -21,8 +21,15 @@
 
 static void req_free(gw_req_t *r)
 {
-    r->gw->active--;
-    acs_metric_set(r->gw->m.active, r->gw->active);
+    gw_t *gw = r->gw;
+    gw->active--;
+    acs_metric_set(gw->m.active, gw->active);
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        gw->reqs = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
     if (r->bev)
         bufferevent_free(r->bev);
     if (r->timer)
@@ -32,11 +39,12 @@ static void req_free(gw_req_t *r)
     json_decref(r->result);
     acs_buf_free(&r->in);
     acs_buf_free(&r->out_xml);
-    if (r->settle) /* taken but never settled: back to the queue */
-        acs_amqp_reject(r->gw->amqp, r->settle->tag, r->settle->gen, 1);
+    if (r->settle && gw->amqp) /* taken but never settled: back to the queue */
+        acs_amqp_reject(gw->amqp, r->settle->tag, r->settle->gen, 1);
     acs_amqp_msg_free(r->settle);
     free(r->result_reply_to);
     free(r->inflated);
+    free(r->transcoded);
     free(r);
 }
 
@@ -51,7 +59,8 @@ int gw_req_resume(gw_req_t *r)
     r->pending--;
     if (r->gone || r->responded) {
         /* Nothing more to do for this request (e.g. a lease released after
-         * the answer went out); free it once the last callback is back. */
+         * the answer went out); free it once the last callback is back. The
+         * caller must not touch r after this. */
         maybe_free(r);
         return 0;
     }
@@ -189,6 +198,16 @@ void gw_respond_envelope(gw_req_t *r, acs_buf_t *xml)
 
 /* --- reading ------------------------------------------------------------ */
 
+/* The whole request is in: from now on the connection is only watched for
+ * the peer leaving (nginx closes it when the CPE goes away), with no read
+ * timeout, since answering may legitimately wait for a worker. */
+static void request_complete(gw_req_t *r)
+{
+    struct timeval wr = {READ_TIMEOUT_S, 0};
+    r->parsed = 1;
+    bufferevent_set_timeouts(r->bev, NULL, &wr);
+}
+
 static void on_read(struct bufferevent *bev, void *arg)
 {
     gw_req_t *r = arg;
@@ -197,10 +216,15 @@ static void on_read(struct bufferevent *bev, void *arg)
     size_t n = evbuffer_get_length(in);
     char err[160];
 
+    if (r->parsed || r->responded) {
+        /* SCGI has one request per connection: anything after it is
+         * ignored (and r->in must not move under r->scgi). */
+        evbuffer_drain(in, n);
+        return;
+    }
     if (r->in.len + n > (size_t)gw->cfg.max_body + SCGI_MAX_HEADER_BYTES + 16) {
         acs_metric_inc(gw->m.err_http);
         gw_respond_error(r, 413, "request too large");
-        bufferevent_disable(bev, EV_READ);
         return;
     }
     acs_buf_reserve(&r->in, n);
@@ -211,7 +235,7 @@ static void on_read(struct bufferevent *bev, void *arg)
                         sizeof err);
     if (rc == SCGI_AGAIN)
         return;
-    bufferevent_disable(bev, EV_READ);
+    request_complete(r);
     if (rc == SCGI_ERROR) {
         acs_metric_inc(gw->m.err_http);
         acs_log_kv(ACS_LOG_WARN, "bad SCGI request", "error", err, NULL);
@@ -221,10 +245,6 @@ static void on_read(struct bufferevent *bev, void *arg)
     r->body = r->scgi.body;
     r->body_len = r->scgi.content_length;
     acs_metric_inc(gw->m.requests);
-    if (gw->draining) {
-        gw_respond_busy(r, 5, "gateway shutting down");
-        return;
-    }
     if (gw->active > gw->cfg.max_requests) {
         gw_respond_busy(r, 10, "gateway overloaded");
         return;
@@ -248,6 +268,9 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
         if (!r->responded && (what & BEV_EVENT_TIMEOUT))
             acs_debug("SCGI connection timed out before a complete request");
+        else if (!r->responded && r->parsed)
+            acs_log_kv(ACS_LOG_DEBUG, "peer left before the answer", "device",
+                       r->have_state ? r->st.device : r->device, NULL);
         r->gone = 1;
         bufferevent_free(bev);
         r->bev = NULL;
@@ -270,6 +293,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     }
     gw->active++;
     acs_metric_set(gw->m.active, gw->active);
+    r->next = gw->reqs;
+    if (gw->reqs)
+        gw->reqs->prev = r;
+    gw->reqs = r;
     bufferevent_setcb(r->bev, on_read, on_write, on_event, r);
     bufferevent_set_timeouts(r->bev, &tv, &tv);
     bufferevent_enable(r->bev, EV_READ);
@@ -321,4 +348,67 @@ int gw_server_start(gw_t *gw)
     evconnlistener_set_error_cb(gw->listener, on_accept_error);
     acs_info("listening for SCGI on %s", gw->cfg.listen);
     return 0;
+}
+
+/* --- drain and shutdown --------------------------------------------------- */
+
+static void on_drain_tick(evutil_socket_t fd, short what, void *arg)
+{
+    gw_t *gw = arg;
+    int64_t now = acs_now_mono_ms();
+    if (gw->active == 0 && gw->nholds == 0) {
+        event_base_loopexit(gw->base, NULL);
+        return;
+    }
+    if (now < gw->drain_deadline_ms)
+        return;
+    if (gw->drain_shed) {
+        /* The 503s had their chance to be written. */
+        acs_warn("drain deadline: %ld requests and %ld held RPCs left", gw->active, gw->nholds);
+        event_base_loopexit(gw->base, NULL);
+        return;
+    }
+    gw->drain_shed = 1;
+    gw->drain_deadline_ms = now + 500;
+    for (gw_req_t *r = gw->reqs; r; r = r->next)
+        if (!r->responded && !r->gone)
+            gw_respond_busy(r, 5, "gateway shutting down");
+}
+
+void gw_server_drain(gw_t *gw)
+{
+    struct timeval tick = {0, 50 * 1000};
+    if (gw->draining)
+        return;
+    gw->draining = 1;
+    /* Close the socket rather than only stop accepting: connections nginx
+     * opens now are refused, so it moves them to another gateway, instead
+     * of queueing them in a backlog nobody reads. */
+    if (gw->listener) {
+        evconnlistener_free(gw->listener);
+        gw->listener = NULL;
+    }
+    gw->drain_deadline_ms = acs_now_mono_ms() + GW_DRAIN_MS;
+    gw->drain = event_new(gw->base, -1, EV_PERSIST, on_drain_tick, gw);
+    event_add(gw->drain, &tick);
+}
+
+void gw_server_abandon(gw_t *gw)
+{
+    for (gw_req_t *r = gw->reqs; r; r = r->next) {
+        r->gone = 1;
+        if (r->bev) {
+            bufferevent_free(r->bev);
+            r->bev = NULL;
+        }
+    }
+}
+
+void gw_server_free_requests(gw_t *gw)
+{
+    while (gw->reqs)
+        req_free(gw->reqs);
+    if (gw->drain)
+        event_free(gw->drain);
+    gw->drain = NULL;
 }

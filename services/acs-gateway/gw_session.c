@@ -12,11 +12,15 @@
 #include "acs_topology.h"
 #include "acs_util.h"
 
+#include <ctype.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
+
+#define CHARSET_MAX 40
 
 static const char *const acs_methods[] = {"Inform", "GetRPCMethods", "TransferComplete", NULL};
 
@@ -53,16 +57,110 @@ static int inflate_body(gw_req_t *r, int gzip)
     return 0;
 }
 
-static int decode_body(gw_req_t *r)
+/* The charset parameter of a Content-Type value into cs (CHARSET_MAX + 1
+ * bytes): 1 if there is one, 0 if not, -1 if it is not a charset name. */
+static int http_charset(const char *ctype, char *cs)
+{
+    const char *p = ctype;
+    while (p && (p = strchr(p, ';')) != NULL) {
+        p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (strncasecmp(p, "charset", 7) != 0)
+            continue;
+        p += 7;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p++ != '=')
+            return -1;
+        while (*p == ' ' || *p == '\t' || *p == '"')
+            p++;
+        size_t n = 0;
+        while (p[n] && (isalnum((unsigned char)p[n]) || strchr("-_.:+()", p[n])))
+            n++;
+        if (n == 0 || n > CHARSET_MAX)
+            return -1;
+        memcpy(cs, p, n);
+        cs[n] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/* The body's XML declaration, if any, would name its original encoding:
+ * skip it once the body is UTF-8 (libxml2 then reads UTF-8, its default). */
+static size_t xml_decl_len(const char *b, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+        i++;
+    if (n - i < 6 || memcmp(b + i, "<?xml", 5) != 0 || !strchr(" \t\r\n", b[i + 5]))
+        return 0;
+    const char *end = memmem(b + i, n - i, "?>", 2);
+    return end ? (size_t)(end - b) + 2 : 0;
+}
+
+/* Content-Type charset first, then the XML declaration, then UTF-8
+ * (cwmp-reference.md 1.2, quirk 19): a body in another charset (ISO-8859-1
+ * occurs) becomes UTF-8 in r->transcoded. 0, or 400 for an unknown charset
+ * or bytes that are not in it. */
+static int transcode_body(gw_req_t *r)
+{
+    const char *ct = scgi_header(&r->scgi, "CONTENT_TYPE");
+    char cs[CHARSET_MAX + 1];
+    int rc = http_charset(ct ? ct : scgi_header(&r->scgi, "HTTP_CONTENT_TYPE"), cs);
+    if (rc == 0 || r->body_len == 0)
+        return 0;
+    if (rc < 0)
+        return 400;
+    if (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0 ||
+        strcasecmp(cs, "us-ascii") == 0)
+        return 0;
+    iconv_t cd = iconv_open("UTF-8", cs);
+    if (cd == (iconv_t)-1)
+        return 400;
+    /* At most three UTF-8 bytes per input byte: a one-byte code is a BMP
+     * character, and a four-byte UTF-8 one takes four input bytes. */
+    size_t cap = r->body_len * 3;
+    char *in = (char *)r->body, *out = r->transcoded = acs_xmalloc(cap + 1);
+    size_t inleft = r->body_len, outleft = cap;
+    size_t n = iconv(cd, &in, &inleft, &out, &outleft);
+    if (n != (size_t)-1)
+        n = iconv(cd, NULL, NULL, &out, &outleft);
+    iconv_close(cd);
+    if (n == (size_t)-1)
+        return 400;
+    n = cap - outleft;
+    r->transcoded[n] = '\0';
+    size_t skip = xml_decl_len(r->transcoded, n);
+    r->body = r->transcoded + skip;
+    r->body_len = n - skip;
+    return 0;
+}
+
+/* Undo Content-Encoding, then the charset. 0, or an HTTP status with the
+ * reason in *why. */
+static int decode_body(gw_req_t *r, const char **why)
 {
     const char *enc = scgi_header(&r->scgi, "HTTP_CONTENT_ENCODING");
-    if (!enc || !*enc || strcasecmp(enc, "identity") == 0)
-        return 0;
-    if (strcasecmp(enc, "gzip") == 0 || strcasecmp(enc, "x-gzip") == 0)
-        return inflate_body(r, 1) == 0 ? 0 : 400;
-    if (strcasecmp(enc, "deflate") == 0)
-        return inflate_body(r, 0) == 0 ? 0 : 400;
-    return 415;
+    int rc = 0;
+    *why = "bad compressed body";
+    /* An empty POST stays empty whatever its headers say (quirk 5: CPEs
+     * with compression on label every POST). */
+    if (r->body_len == 0 || !enc || !*enc || strcasecmp(enc, "identity") == 0)
+        rc = 0;
+    else if (strcasecmp(enc, "gzip") == 0 || strcasecmp(enc, "x-gzip") == 0)
+        rc = inflate_body(r, 1) == 0 ? 0 : 400;
+    else if (strcasecmp(enc, "deflate") == 0)
+        rc = inflate_body(r, 0) == 0 ? 0 : 400;
+    else
+        rc = 415;
+    if (rc == 415)
+        *why = "unsupported Content-Encoding";
+    if (rc)
+        return rc;
+    *why = "unknown charset, or a body not in its charset";
+    return transcode_body(r);
 }
 
 static void read_connection(gw_req_t *r)
@@ -399,14 +497,16 @@ void gw_session_handle(gw_req_t *r)
         gw_respond(r, 405, "Allow: POST\r\n", "text/plain", "POST only\n", 10);
         return;
     }
-    int status = decode_body(r);
+    const char *why;
+    int status = decode_body(r, &why);
     if (status) {
         acs_metric_inc(gw->m.err_http);
-        gw_respond_error(r, status,
-                         status == 415 ? "unsupported Content-Encoding" : "bad compressed body");
+        gw_respond_error(r, status, why);
         return;
     }
     lim.max_bytes = (size_t)gw->cfg.max_body;
+    if (r->transcoded && r->body_len > lim.max_bytes)
+        lim.max_bytes = r->body_len; /* the bytes received were within it */
     if (cwmp_parse(r->body, r->body_len, &lim, &r->msg, err, sizeof err) != 0) {
         acs_metric_inc(gw->m.err_xml);
         acs_log_kv(ACS_LOG_WARN, "unparseable CWMP message", "client", r->client_ip, "error",

@@ -114,14 +114,10 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     gw_t *gw = arg;
-    struct timeval grace = {2, 0};
     if (gw->draining)
         return;
-    acs_info("signal %d: draining (no new sessions), then exiting", (int)sig);
-    gw->draining = 1;
-    if (gw->listener)
-        evconnlistener_disable(gw->listener);
-    event_base_loopexit(gw->base, &grace);
+    acs_info("signal %d: draining (no new connections), then exiting", (int)sig);
+    gw_server_drain(gw);
 }
 
 static int start(gw_t *gw)
@@ -166,12 +162,20 @@ int main(void)
     event_base_dispatch(gw.base);
     rc = 0;
 out:
+    /* Whatever is still in progress will not be answered: its callbacks,
+     * which the clients below run with DOWN, must find it gone. */
+    gw_server_abandon(&gw);
+    /* RPCs taken and not yet answered go back to their queues now rather
+     * than when the broker notices the connection closed. */
     gw_rpc_release_holds(&gw);
     if (gw.listener)
         evconnlistener_free(gw.listener);
-    acs_metrics_shutdown();
     acs_amqp_free(gw.amqp);
+    gw.amqp = NULL;
     acs_pg_free(gw.pg);
+    gw.pg = NULL;
+    gw_server_free_requests(&gw);
+    acs_metrics_shutdown(); /* last: freeing requests still counts them */
     if (gw.tick)
         event_free(gw.tick);
     if (gw.sigterm)

@@ -365,3 +365,477 @@ def test_gateway_killed_mid_session_rpc_delivered_next_session(services):
     finally:
         op.close()
         stack.use_gateways([services.gateway])
+
+
+# --------------------------------------------------------------- robustness
+#
+# Each test below breaks something a reviewer found broken: the comment says
+# what the gateway did before.
+
+import gzip  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+
+import pika  # noqa: E402
+
+from halyard_stack import wait_for  # noqa: E402
+from taps import DEVICE_QUEUE_ARGS  # noqa: E402
+
+
+def rpc_message(dev, method, params, rpc_id=None, **extra):
+    msg = {"type": "rpc", "version": 1, "message_id": uuid.uuid4().hex,
+           "id": rpc_id or "t-" + uuid.uuid4().hex[:12], "device_id": dev,
+           "method": method, "params": params}
+    msg.update(extra)
+    return msg
+
+
+def publish_json(op, dev, msg, props=None):
+    """A worker's message as raw JSON (no reply_to property unless given)."""
+    q = "halyard.dev." + dev
+    op.ch.queue_declare(q, durable=True, arguments=DEVICE_QUEUE_ARGS)
+    body = msg if isinstance(msg, bytes) else json.dumps(msg).encode()
+    op.ch.basic_publish("", q, body, props or pika.BasicProperties(delivery_mode=2))
+    return msg.get("id") if isinstance(msg, dict) else None
+
+
+def dead_letters(stack):
+    conn = stack.amqp()
+    try:
+        ch = conn.channel()
+        out = []
+        while True:
+            m, p, b = ch.basic_get("halyard.dead-letter", auto_ack=True)
+            if m is None:
+                return out
+            out.append(b)
+    finally:
+        conn.close()
+
+
+def test_reply_to_too_long_for_amqp_keeps_the_broker_connection(gw):
+    # Before: refusing the RPC published its result to the 300-char reply_to;
+    # rabbitmq-c could not encode it, and the gateway dropped its whole AMQP
+    # connection (every publish in flight failed, the CPE got 503, and the
+    # requeued message did the same in every later session).
+    stack = gw.stack
+    sn = serial("RT")
+    dev = C.device_id(OUI, PC, sn)
+    op, tap = Operator(stack), EventTap(stack)
+    try:
+        bad = publish_json(op, dev, rpc_message(dev, "Reboot", {}, reply_to="q" * 300))
+        good = op.queue_rpc(dev, "GetParameterValues", {"names": ["Device.DeviceInfo."]})
+        s, r = open_session(stack, sn)
+        assert r.status == 200
+        seen, final = run_rpcs(s)
+        assert [m for m, _ in seen] == ["GetParameterValues"] and final.status == 204
+        (res,) = op.results(1)
+        assert res["id"] == good and res["status"] == "ok"
+        results = {e["id"]: e for e in tap.for_device(dev) if e["type"] == "rpc.result"}
+        assert results[bad]["status"] == "failed"
+        assert results[bad]["reason"] == "invalid-request"
+        assert "disconnected" not in gw.gateway.log_text()
+        assert op.queue_depth(dev) == 0
+    finally:
+        op.close()
+        tap.close()
+
+
+def test_device_queue_declared_with_other_arguments(gw):
+    # Before: the refused declare closed the channel that also held, from
+    # basic.get, the RPC in flight in every other session: the broker
+    # requeued it while its CPE was running it (and the later ack on the
+    # reopened channel named an unknown delivery tag).
+    stack = gw.stack
+    sn_a, sn_b = serial("QA"), serial("QB")
+    dev_a, dev_b = C.device_id(OUI, PC, sn_a), C.device_id(OUI, PC, sn_b)
+    op = Operator(stack)
+    conn = stack.amqp()
+    try:
+        rpc = op.queue_rpc(dev_a, "GetParameterValues", {"names": ["Device.DeviceInfo."]})
+        sa, r = open_session(stack, sn_a)
+        r = sa.post("")
+        method, cid, _ = r.rpc()
+        assert method == "GetParameterValues"           # held by the gateway now
+        # A buggy worker declared B's queue with other arguments.
+        conn.channel().queue_declare("halyard.dev." + dev_b, durable=True)
+        sb, r = open_session(stack, sn_b)
+        assert r.status == 200
+        r = sb.post("")
+        assert r.status == 204                          # B's session ends cleanly
+        assert op.queue_depth(dev_a) == 0               # A's RPC was not requeued
+        r = sa.post(C.gpv_response(cid, {"Device.DeviceInfo.SoftwareVersion": "1"}))
+        assert r.status == 204
+        (res,) = op.results(1)
+        assert res["id"] == rpc and res["status"] == "ok"
+        sa, r = open_session(stack, sn_a)
+        seen, final = run_rpcs(sa)
+        assert seen == [] and final.status == 204       # and it does not run again
+        assert "disconnected" not in gw.gateway.log_text()
+    finally:
+        try:
+            conn.channel().queue_delete("halyard.dev." + dev_b)
+        finally:
+            conn.close()
+            op.close()
+
+
+def rabbitmqctl(stack, *args):
+    node = "halyard-%d@localhost" % stack.amqp_port
+    env = dict(os.environ, HOME=os.path.join(stack.state_dir, "rabbitmq", "home"),
+               ERL_EPMD_ADDRESS="127.0.0.1")
+    p = subprocess.run(["/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", node] + list(args),
+                       env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    out = p.stdout.decode("utf-8", "replace")
+    assert p.returncode == 0, out
+    return out
+
+
+def queue_process(stack, queue, action):
+    """sys:suspend or sys:resume the Erlang process of a queue: a basic.get
+    on a suspended queue waits."""
+    rabbitmqctl(stack, "eval",
+                '{ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<"/">>, queue, <<"%s">>)), '
+                "sys:%s(amqqueue:get_pid(Q))." % (queue, action))
+
+
+def test_connection_lost_during_basic_get_is_503_not_the_end(gw):
+    # Before: any failure of basic.get came back as ERROR ("device queue
+    # unusable"), so a broker lost mid-get ended the CPE's session with 204
+    # while its RPCs waited in the queue.
+    stack = gw.stack
+    sn = serial("CG")
+    dev = C.device_id(OUI, PC, sn)
+    op = Operator(stack)
+    op.queue_depth(dev)                                 # the queue exists
+    op.close()
+    s, r = open_session(stack, sn)
+    assert r.status == 200
+    queue_process(stack, "halyard.dev." + dev, "suspend")
+    box = {}
+    t = threading.Thread(target=lambda: box.update(r=s.post("")))
+    t.start()
+    time.sleep(1.0)                                     # the gateway waits in basic.get
+    stack.kill_broker()
+    t.join(30)
+    assert box["r"].status == 503
+    assert int(box["r"].header("Retry-After")) > 0
+    assert "device queue unusable" not in gw.gateway.log_text()
+    stack.start_broker()
+    wait_for("gateway reconnected", lambda: gw.gateway.health() == 200, 30)
+
+
+def test_result_not_confirmed_keeps_the_rpc(services):
+    # Before: the RPC's device-queue message was acked before its result was
+    # confirmed; when the broker refused the result, both were gone.
+    stack = services.stack
+    stack.add_bootstrap_credential(OUI, "*", USER, PASSWORD)
+    g = stack.start_gateway("gw-nack", env={"ACS_SESSION_TIMEOUT_S": "5"})
+    stack.use_gateways([g])
+    sn = serial("NK")
+    dev = C.device_id(OUI, PC, sn)
+    op = Operator(stack)
+    conn = stack.amqp()
+    ch = conn.channel()
+    blocker = "test.blocker." + sn
+    try:
+        # A queue that refuses everything, bound to this device's results:
+        # the broker nacks the result event.
+        ch.queue_declare(blocker, arguments={"x-max-length": 0, "x-overflow": "reject-publish"})
+        ch.queue_bind(blocker, "halyard.events", routing_key="rpc.result." + dev)
+        rpc = op.queue_rpc(dev, "GetParameterValues", {"names": ["Device.DeviceInfo."]})
+        s, r = open_session(stack, sn)
+        r = s.post("")
+        method, cid, _ = r.rpc()
+        r = s.post(C.gpv_response(cid, {"Device.DeviceInfo.SoftwareVersion": "1"}))
+        assert r.status == 503
+        ch.queue_delete(blocker)
+        # The hold gives the RPC back when the session times out.
+        wait_for("the RPC back in its queue", lambda: op.queue_depth(dev) == 1, 15)
+        s, r = open_session(stack, sn)                  # after the lease: it runs
+        deadline = time.monotonic() + 30
+        while r.status == 503 and time.monotonic() < deadline:
+            time.sleep(1)
+            s, r = open_session(stack, sn)
+        seen, final = run_rpcs(s)
+        assert [m for m, _ in seen] == ["GetParameterValues"] and final.status == 204
+        assert rpc in [x["id"] for x in op.results(2)]
+    finally:
+        conn.close()
+        op.close()
+        stack.use_gateways([services.gateway])
+
+
+def test_full_reply_to_queue_does_not_fail_the_session(gw):
+    # Before: a requester's full reply_to queue (nack) answered the CPE 503
+    # and left the RPC to run again in every session.
+    stack = gw.stack
+    sn = serial("FR")
+    dev = C.device_id(OUI, PC, sn)
+    op, tap = Operator(stack), EventTap(stack)
+    conn = stack.amqp()
+    ch = conn.channel()
+    full = "test.full." + sn
+    try:
+        ch.queue_declare(full, arguments={"x-max-length": 0, "x-overflow": "reject-publish"})
+        msg = rpc_message(dev, "Reboot", {"command_key": "x"})
+        publish_json(op, dev, msg, pika.BasicProperties(delivery_mode=2, reply_to=full,
+                                                        correlation_id="c1"))
+        s, r = open_session(stack, sn)
+        seen, final = run_rpcs(s, lambda m, cid, el: C.envelope(
+            "<cwmp:RebootResponse></cwmp:RebootResponse>", cid))
+        assert [m for m, _ in seen] == ["Reboot"] and final.status == 204
+        (ev,) = [e for e in tap.for_device(dev) if e["type"] == "rpc.result"]
+        assert ev["id"] == msg["id"] and ev["status"] == "ok"
+        assert op.queue_depth(dev) == 0
+    finally:
+        ch.queue_delete(full)
+        conn.close()
+        op.close()
+        tap.close()
+
+
+def test_cpe_gone_during_worker_wait_takes_no_rpc(services):
+    # Before: the gateway stopped watching the connection once the request
+    # was read, so a request whose CPE had left went on waiting for the
+    # worker, took the RPC that arrived and sent it into the void (held
+    # until the session timeout).
+    stack = services.stack
+    stack.add_bootstrap_credential(OUI, "*", USER, PASSWORD)
+    g = stack.start_gateway("gw-wait", env={"ACS_WORKER_WAIT_MS": "5000"})
+    stack.use_gateways([g])
+    sn = serial("GW")
+    dev = C.device_id(OUI, PC, sn)
+    op = Operator(stack)
+    try:
+        op.queue_depth(dev)
+        s, r = open_session(stack, sn)
+        assert r.status == 200
+        s.conn.request("POST", "/", body=b"", headers={"Cookie": s.cookie})
+        time.sleep(0.5)
+        s.close()                                       # the CPE leaves mid-wait
+        time.sleep(0.5)
+        op.queue_rpc(dev, "Reboot", {})
+        time.sleep(1.5)                                 # the worker wait is still running
+        assert op.queue_depth(dev) == 1
+        assert g.metric("halyard_gw_rpcs_sent_total") == 0
+        wait_for("request freed", lambda: g.metric("halyard_gw_active_requests") == 0, 10)
+    finally:
+        op.close()
+        stack.use_gateways([services.gateway])
+
+
+def test_sigterm_drains_a_request_waiting_for_the_worker(services):
+    # Before: SIGTERM gave requests 2 s and then closed them unanswered
+    # (nginx answered the CPE 502).
+    stack = services.stack
+    stack.add_bootstrap_credential(OUI, "*", USER, PASSWORD)
+    g = stack.start_gateway("gw-drain", env={"ACS_WORKER_WAIT_MS": "3500"})
+    stack.use_gateways([g])
+    sn = serial("DR")
+    try:
+        s, r = open_session(stack, sn)
+        assert r.status == 200
+        box = {}
+        t = threading.Thread(target=lambda: box.update(r=s.post("")))
+        t.start()
+        time.sleep(0.5)
+        g.proc.send_signal(signal.SIGTERM)
+        t.join(30)
+        assert box["r"].status == 204
+        assert g.proc.wait(15) == 0
+        assert "AddressSanitizer" not in g.log_text()
+    finally:
+        stack.use_gateways([services.gateway])
+
+
+def test_sigterm_waits_for_a_held_rpc_answered_through_another_gateway(services):
+    # Before: a draining gateway exited after 2 s whatever it held; the
+    # broker requeued the RPC its CPE was running, and the answer (through
+    # another gateway) came too late to settle it: it ran twice.
+    stack = services.stack
+    stack.add_bootstrap_credential(OUI, "*", USER, PASSWORD)
+    a = stack.start_gateway("gw-a")
+    b = stack.start_gateway("gw-b")
+    stack.use_gateways([a])
+    sn = serial("HD")
+    dev = C.device_id(OUI, PC, sn)
+    op = Operator(stack)
+    try:
+        rpc = op.queue_rpc(dev, "GetParameterValues", {"names": ["Device.DeviceInfo."]})
+        s, r = open_session(stack, sn)
+        r = s.post("")
+        method, cid, _ = r.rpc()                        # held by gw-a
+        a.proc.send_signal(signal.SIGTERM)
+        stack.use_gateways([b])
+        time.sleep(3)
+        s.reconnect()
+        r = s.post(C.gpv_response(cid, {"Device.DeviceInfo.SoftwareVersion": "1"}))
+        assert r.status == 204
+        assert a.proc.wait(15) == 0
+        (res,) = op.results(1)
+        assert res["id"] == rpc and res["status"] == "ok"
+        assert op.queue_depth(dev) == 0                 # settled, not requeued
+    finally:
+        op.close()
+        stack.use_gateways([services.gateway])
+
+
+LATIN1_VALUE = "Caf\u00e9 \u00e0 la cr\u00e8me"
+
+
+@pytest.mark.parametrize("decl", [False, True], ids=["no-declaration", "declaration"])
+def test_charset_from_content_type(gw, decl):
+    # Before: the codec read only the XML declaration; an ISO-8859-1 body
+    # announced in Content-Type alone was rejected as malformed UTF-8.
+    stack = gw.stack
+    sn = serial("CS")
+    dev = C.device_id(OUI, PC, sn)
+    tap = EventTap(stack, "inform.#")
+    try:
+        xml = C.inform_xml(OUI, PC, sn, params={"Device.DeviceInfo.Description": LATIN1_VALUE})
+        if decl:
+            xml = '<?xml version="1.0" encoding="ISO-8859-1"?>\n' + xml
+        s = C.Session(stack.cwmp_url, USER, PASSWORD)
+        r = s.post(xml.encode("iso-8859-1"),
+                   {"Content-Type": "text/xml; charset=ISO-8859-1"})
+        assert r.status == 200 and r.rpc()[0] == "InformResponse"
+        _, final = run_rpcs(s)
+        assert final.status == 204
+        (ev,) = tap.for_device(dev)
+        params = {p["name"]: p["value"] for p in ev["parameters"]}
+        assert params["Device.DeviceInfo.Description"] == LATIN1_VALUE
+        # A charset nobody knows is a clear 400.
+        st, _, body = stack.http_post(xml.encode("iso-8859-1"),
+                                      {"Content-Type": "text/xml; charset=x-no-such"})
+        assert st == 400 and b"charset" in body
+    finally:
+        tap.close()
+
+
+def test_empty_post_variants(gw):
+    # Before: an empty POST labelled gzip (CPEs with compression on label
+    # every POST) was "bad compressed body", 400.
+    stack = gw.stack
+    op = Operator(stack)
+    try:
+        for i, (body, headers) in enumerate([
+                (b"", {"Content-Encoding": "gzip", "Content-Type": "text/xml"}),
+                (b" \r\n\t ", {"Content-Type": 'text/xml; charset="utf-8"'}),
+                (gzip.compress(b"  \n"), {"Content-Encoding": "gzip"})]):
+            sn = serial("E%d" % i)
+            dev = C.device_id(OUI, PC, sn)
+            op.queue_rpc(dev, "Reboot", {})
+            s, r = open_session(stack, sn)
+            assert r.status == 200
+            r = s.raw(body, headers)
+            assert r.status == 200 and r.rpc()[0] == "Reboot", (i, r.status, r.body)
+            r = s.raw(C.envelope("<cwmp:RebootResponse></cwmp:RebootResponse>", r.rpc()[1]))
+            assert r.status == 204
+    finally:
+        op.close()
+
+
+def digest_header(challenge, uri, body=b"", user=USER, password=PASSWORD):
+    c = dict(re.findall(r'(\w+)="?([^",]*)"?', challenge))
+    ha1 = hashlib.md5(("%s:%s:%s" % (user, c["realm"], password)).encode()).hexdigest()
+    ha2 = hashlib.md5(("POST:%s" % uri).encode()).hexdigest()
+    nc, cnonce = "00000001", os.urandom(8).hex()
+    resp = hashlib.md5(("%s:%s:%s:%s:auth:%s" % (ha1, c["nonce"], nc, cnonce, ha2)).encode()
+                       ).hexdigest()
+    return ('Digest username="%s", realm="%s", nonce="%s", uri="%s", qop=auth, nc=%s, '
+            'cnonce="%s", response="%s", algorithm=MD5' % (user, c["realm"], c["nonce"], uri,
+                                                           nc, cnonce, resp))
+
+
+def test_digest_uri_must_be_the_request_uri(gw):
+    # Before: any Digest uri ending with the request URI passed ("/other/"
+    # for "/"), so a response computed for another resource was accepted.
+    stack = gw.stack
+    body = C.inform_xml(OUI, PC, serial("DU")).encode()
+    st, hdrs, _ = stack.http_post(body)
+    assert st == 401
+    chal = hdrs.get("WWW-Authenticate")
+    for uri, want in [("/other/", 401), ("http://evil.example/x/", 401),
+                      ("http://acs.example:7547/", 200), ("/", 200)]:
+        body = C.inform_xml(OUI, PC, serial("DU")).encode()
+        st, _, _ = stack.http_post(body, {"Authorization": digest_header(chal, uri)})
+        assert st == want, uri
+
+
+def test_buggy_worker_messages(gw):
+    # Before: a session_id that is not a string made an RPC look untagged
+    # and it went out; a 2 MB message was parsed and a 2 MB envelope sent.
+    stack = gw.stack
+    sn = serial("BW")
+    dev = C.device_id(OUI, PC, sn)
+    op, tap = Operator(stack), EventTap(stack)
+    try:
+        wrong_sid = publish_json(op, dev, rpc_message(dev, "Reboot", {}, session_id=42))
+        not_obj = publish_json(op, dev, rpc_message(dev, "Reboot", ["x"]))
+        huge = rpc_message(dev, "SetParameterValues", {"values": [
+            {"name": "Device.X.%d" % i, "value": "v" * 60000} for i in range(40)]})
+        publish_json(op, dev, huge)
+        publish_json(op, dev, rpc_message(dev, 7, {}))                   # method not a string
+        publish_json(op, dev, rpc_message(dev, "Reboot", {}, rpc_id="a b/c"))  # odd id
+        publish_json(op, dev, b'{"type":"rpc","type":"done"}')            # duplicate keys
+        long_corr = publish_json(op, dev, rpc_message(dev, "Reboot", {}), pika.BasicProperties(
+            delivery_mode=2, reply_to=op.reply_to, correlation_id="c" * 200))
+        good = op.queue_rpc(dev, "Reboot", {})
+        s, r = open_session(stack, sn)
+        seen, final = run_rpcs(s, lambda m, cid, el: C.envelope(
+            "<cwmp:RebootResponse></cwmp:RebootResponse>", cid))
+        assert [m for m, _ in seen] == ["Reboot"] and final.status == 204
+        res = {x["id"]: x for x in op.results(2)}
+        assert res[long_corr]["status"] == "failed"
+        assert res[long_corr]["_correlation_id"] == "c" * 200
+        assert res[good]["status"] == "ok"
+        results = {e["id"]: e for e in tap.for_device(dev) if e["type"] == "rpc.result"}
+        assert results[wrong_sid]["status"] == "failed"
+        assert results[not_obj]["status"] == "failed"
+        assert huge["id"] not in results
+        dead = dead_letters(stack)
+        assert any(huge["id"].encode() in d for d in dead)
+        assert op.queue_depth(dev) == 0
+        assert gw.gateway.alive()
+    finally:
+        op.close()
+        tap.close()
+
+
+def test_protocol_odds(gw):
+    # Regression guard (these already worked): no cwmp:ID anywhere, a Fault
+    # answering nothing, HoldRequests sent as 1, an answer without an ID.
+    stack = gw.stack
+    sn = serial("PO")
+    dev = C.device_id(OUI, PC, sn)
+    op = Operator(stack)
+    try:
+        rpc = op.queue_rpc(dev, "GetParameterValues", {"names": ["Device.DeviceInfo."]},
+                           extra={"hold_requests": True})
+        no_id = C.inform_xml(OUI, PC, sn).replace(
+            '<cwmp:ID soap-env:mustUnderstand="1">1</cwmp:ID>', "")
+        s = C.Session(stack.cwmp_url, USER, PASSWORD)
+        r = s.post(no_id)
+        method, cid, _ = r.rpc()
+        assert (r.status, method, cid) == (200, "InformResponse", None)
+        fault = C.envelope("<soap-env:Fault><faultcode>Client</faultcode><faultstring>CWMP fault"
+                           "</faultstring><detail><cwmp:Fault><FaultCode>9002</FaultCode>"
+                           "</cwmp:Fault></detail></soap-env:Fault>", "never-sent")
+        r = s.post(fault)                               # answers nothing: ignored, next RPC
+        method, cid, _ = r.rpc()
+        assert method == "GetParameterValues"
+        assert re.search(rb"<cwmp:HoldRequests[^>]*>1</cwmp:HoldRequests>", r.body)
+        answer = C.gpv_response(cid, {"Device.DeviceInfo.SoftwareVersion": "1"}).replace(
+            '<cwmp:ID soap-env:mustUnderstand="1">%s</cwmp:ID>' % cid, "")
+        r = s.post(answer)
+        assert r.status == 204
+        (res,) = op.results(1)
+        assert res["id"] == rpc and res["status"] == "ok"
+    finally:
+        op.close()
