@@ -211,14 +211,7 @@ def test_cpe_fault_and_bad_rpcs_reported(gw):
         assert gw.gateway.metric("halyard_gw_stale_messages_total") >= 1
         assert gw.gateway.metric("halyard_gw_rejected_messages_total") >= 1
         # The garbage went to the dead-letter queue, not into thin air.
-        ch = stack.amqp().channel()
-        dead = []
-        while True:
-            m, p, b = ch.basic_get("halyard.dead-letter", auto_ack=True)
-            if m is None:
-                break
-            dead.append(b)
-        assert b"this is not json" in dead
+        assert b"this is not json" in dead_letters(stack)
     finally:
         op.close()
 
