@@ -78,6 +78,7 @@ def test_session_inform_rpc_result_and_204(gw):
         assert kinds == ["inform", "rpc.result", "session.closed"]
         for e in events:
             validate(e, e["type"])
+        validate(events[0], "provision-work")   # the same message is the work item
         validate(res, "rpc.result")
         assert events[0]["session_id"] == res["session_id"] == events[2]["session_id"]
         assert events[2]["rpcs"] == 1
