@@ -28,7 +28,6 @@
 #define CH_CONS 3
 #define CH_DECL 4 /* device queue declares: a refused one closes only this channel */
 #define N_CHANNELS 5
-#define SHORTSTR_MAX 255 /* AMQP shortstr: names, routing keys, properties */
 #define MAX_BACKLOG 100000
 #define MAX_CONSUMERS 4
 #define FRAMES_PER_TURN 256
@@ -692,7 +691,7 @@ static char *dup_or_null(const char *s)
 
 static int too_long(const char *s)
 {
-    return s && strlen(s) > SHORTSTR_MAX;
+    return s && strlen(s) > ACS_AMQP_SHORTSTR_MAX;
 }
 
 int acs_amqp_publish(acs_amqp_t *a, const char *exchange, const char *rkey,
@@ -705,7 +704,7 @@ int acs_amqp_publish(acs_amqp_t *a, const char *exchange, const char *rkey,
         (props && (too_long(props->message_id) || too_long(props->correlation_id) ||
                    too_long(props->reply_to) || too_long(props->type)))) {
         acs_warn("amqp %s: publish refused: a name or property is over %d bytes", a->name,
-                 SHORTSTR_MAX);
+                 ACS_AMQP_SHORTSTR_MAX);
         return -1;
     }
     cmd_t *c = acs_xcalloc(1, sizeof *c);

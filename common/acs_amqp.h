@@ -26,6 +26,10 @@
 
 typedef struct acs_amqp acs_amqp_t;
 
+/* Longest exchange, queue name, routing key or string property AMQP can
+ * carry (a shortstr); acs_amqp_publish and acs_amqp_get refuse longer. */
+#define ACS_AMQP_SHORTSTR_MAX 255
+
 typedef enum {
     ACS_AMQP_OK = 0, /* confirmed / got a message / consumer ready */
     ACS_AMQP_EMPTY,  /* basic.get: queue empty */

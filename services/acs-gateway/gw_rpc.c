@@ -251,10 +251,12 @@ static void publish_result(gw_req_t *r, const char *reply_to, const char *correl
                              on_reply_published, r) == 0) {
             r->publishes++;
             GW_HOLD(r);
-        } else if (strlen(reply_to) > 255) {
+        } else if (strlen(reply_to) > ACS_AMQP_SHORTSTR_MAX) {
             /* No AMQP queue has such a name: the event carries the result. */
             acs_log_kv(ACS_LOG_WARN, "reply_to is not a queue name; result only as an event",
                        "device", r->st.device, NULL);
+        } else {
+            r->publish_failed = 1; /* backlog full: the requester must get it, not settled */
         }
         free(body);
     }
