@@ -22,6 +22,7 @@ struct sim_device {
     size_t nchg, capchg;
     sim_event_t *ev;
     size_t nev, capev;
+    sim_xfer_t *xfer;
 };
 
 sim_device_t *sim_device_new(const sim_model_t *m, const char *serial, unsigned index)
@@ -43,8 +44,58 @@ void sim_device_free(sim_device_t *d)
     free(d->chg);
     sim_device_events_clear(d);
     free(d->ev);
+    sim_xfer_free(d->xfer);
     free(d->serial);
     free(d);
+}
+
+sim_xfer_t *sim_device_xfer(sim_device_t *d)
+{
+    if (!d->xfer)
+        d->xfer = sim_xfer_new();
+    return d->xfer;
+}
+
+/* Placeholder: values and transfers only; attributes and objects to come. */
+void sim_device_factory_reset(sim_device_t *d)
+{
+    for (size_t i = 0; i < d->nchg; i++)
+        free(d->chg[i].value);
+    d->nchg = 0;
+    if (d->xfer)
+        sim_xfer_reset(d->xfer);
+    d->boot_mono_ms = acs_now_mono_ms();
+    sim_device_event_add(d, "0 BOOTSTRAP", NULL);
+    sim_device_event_add(d, "1 BOOT", NULL);
+}
+
+json_t *sim_device_config_export(const sim_device_t *d)
+{
+    json_t *values = json_object();
+    for (size_t k = 0; k < d->nchg; k++)
+        json_object_set_new(values, sim_model_param(d->model, d->chg[k].idx)->name,
+                            json_string(d->chg[k].value));
+    return json_pack("{s:o}", "values", values);
+}
+
+int sim_device_config_import(sim_device_t *d, const json_t *config, char *err, size_t errlen)
+{
+    json_t *values = json_object_get(config, "values");
+    const char *name;
+    json_t *v;
+    if (!json_is_object(values)) {
+        snprintf(err, errlen, "not a configuration: no \"values\" object");
+        return -1;
+    }
+    json_object_foreach(values, name, v) {
+        if (!json_is_string(v) || sim_model_find(d->model, name) < 0) {
+            snprintf(err, errlen, "unknown parameter or bad value: %s", name);
+            return -1;
+        }
+    }
+    json_object_foreach(values, name, v)
+        sim_device_set(d, (size_t)sim_model_find(d->model, name), json_string_value(v));
+    return 0;
 }
 
 const char *sim_device_serial(const sim_device_t *d)

@@ -12,8 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "acs_buf.h"
 #include "sim_model.h"
+#include "sim_xfer.h"
 
 typedef struct sim_device sim_device_t;
 
@@ -79,5 +82,26 @@ void sim_device_set_retry_count(sim_device_t *d, unsigned n);
 /* The current ManagementServer.PeriodicInformInterval in seconds, or -1 if
  * the model has none or it is not a number. */
 long sim_device_periodic_interval(const sim_device_t *d);
+
+/* The device's transfers, DUs and CPE requests (created on first use; freed
+ * with the device). Never NULL. */
+sim_xfer_t *sim_device_xfer(sim_device_t *d);
+
+/* Factory reset (cwmp-reference.md 3.2 FactoryReset): every change the
+ * device made is forgotten (values, attributes, added and deleted objects,
+ * transfers), credentials are the factory ones again, uptime restarts, and
+ * the next Inform carries "0 BOOTSTRAP" and "1 BOOT". */
+void sim_device_factory_reset(sim_device_t *d);
+
+/* The device's configuration as JSON (what a "Vendor Configuration File"
+ * upload contains and sim_state saves): {"values": {name: value},
+ * ...more members as the device keeps more state}. Caller owns the result. */
+json_t *sim_device_config_export(const sim_device_t *d);
+
+/* Apply a configuration made by sim_device_config_export (a restore).
+ * Returns 0, or -1 with a reason in err if it is not one (then nothing is
+ * changed). */
+int sim_device_config_import(sim_device_t *d, const json_t *config, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 
 #endif

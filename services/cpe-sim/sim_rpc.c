@@ -2,6 +2,7 @@
  * response into a buffer and returns 0, or returns a fault code; the
  * dispatcher wraps either in an envelope. */
 #include "sim_rpc.h"
+#include "sim_xfer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,6 +409,8 @@ int sim_rpc_handle(sim_device_t *d, const sim_soap_msg_t *req, const char *defau
         rc = reboot(req->rpc, &body, fx);
     else if (strcmp(m, "GetRPCMethods") == 0)
         rc = get_rpc_methods(&body);
+    else if (sim_xfer_method(m))
+        rc = sim_xfer_handle(d, m, req->rpc, &body);
     else
         rc = 9000;
     if (rc == 0) {

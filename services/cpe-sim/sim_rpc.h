@@ -21,6 +21,7 @@
 typedef struct {
     int reboot;                                /* a Reboot was accepted */
     char command_key[SIM_COMMAND_KEY_MAX + 1]; /* its CommandKey */
+    int factory_reset;                         /* a FactoryReset was accepted */
 } sim_rpc_effects_t;
 
 /* Inform inputs that are not the device's. */
