@@ -19,13 +19,18 @@
 #   HALYARD_GATEWAYS       SCGI upstreams, space separated ("127.0.0.1:47900")
 #   HALYARD_NGINX_WORKERS  nginx worker_processes     (auto)
 #   HALYARD_PG_FAST        1: fsync, synchronous_commit, full_page_writes off
+#   HALYARD_FILE_STORE     file store root            ($HALYARD_STATE/store)
+#   HALYARD_FILES_SECRET   upload URL signing secret  (generated once into
+#                          $HALYARD_STATE/files.secret)
+#   HALYARD_UPLOAD_MAX     largest CPE upload         (16m)
 set -euo pipefail
 HY_PROG=stack
 # shellcheck source=deploy/local/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SETTINGS=(HALYARD_AMQP_PORT HALYARD_AMQP_DIST_PORT HALYARD_PG_PORT HALYARD_HTTP_PORT
-    HALYARD_LISTEN HALYARD_GATEWAYS HALYARD_NGINX_WORKERS HALYARD_PG_FAST)
+    HALYARD_LISTEN HALYARD_GATEWAYS HALYARD_NGINX_WORKERS HALYARD_PG_FAST HALYARD_FILE_STORE
+    HALYARD_UPLOAD_MAX)
 
 STATE=${HALYARD_STATE:-$HALYARD_ROOT/.run}
 mkdir -p "$STATE"
@@ -47,6 +52,9 @@ LISTEN=${HALYARD_LISTEN:-127.0.0.1}
 GATEWAYS=${HALYARD_GATEWAYS:-127.0.0.1:47900}
 NGINX_WORKERS=${HALYARD_NGINX_WORKERS:-auto}
 PG_FAST=${HALYARD_PG_FAST:-0}
+STORE=${HALYARD_FILE_STORE:-$STATE/store}
+UPLOAD_MAX=${HALYARD_UPLOAD_MAX:-16m}
+[[ $UPLOAD_MAX =~ ^[0-9]+[kKmMgG]?$ ]] || hy_die "bad HALYARD_UPLOAD_MAX: $UPLOAD_MAX"
 for p in "$AMQP_PORT" "$DIST_PORT" "$PG_PORT" "$HTTP_PORT"; do
     if ! [[ $p =~ ^[0-9]+$ ]] || ((p < 1 || p > 65535)); then hy_die "bad port: $p"; fi
 done
@@ -62,6 +70,8 @@ save_settings() {
         echo "HALYARD_GATEWAYS=$GATEWAYS"
         echo "HALYARD_NGINX_WORKERS=$NGINX_WORKERS"
         echo "HALYARD_PG_FAST=$PG_FAST"
+        echo "HALYARD_FILE_STORE=$STORE"
+        echo "HALYARD_UPLOAD_MAX=$UPLOAD_MAX"
     } >"$tmp"
     mv "$tmp" "$STATE/stack.env"
 }
@@ -326,11 +336,40 @@ command -v "$NGINX" >/dev/null || NGINX=/usr/sbin/nginx
 ngx() { "$NGINX" -c "$NGX_CONF" -p "$NGX/" -e "$LOGS/nginx-error.log" "$@"; }
 ngx_pid() { hy_pidfile_alive "$NGX_PIDFILE"; }
 
+# The upload signing secret: HALYARD_FILES_SECRET, else one generated once
+# and kept in the state directory (acsctl and acs-provision read the same).
+files_secret() {
+    if [[ -n ${HALYARD_FILES_SECRET:-} ]]; then
+        [[ $HALYARD_FILES_SECRET =~ ^[A-Za-z0-9_-]{16,128}$ ]] ||
+            hy_die "HALYARD_FILES_SECRET must be 16-128 characters of [A-Za-z0-9_-]"
+        echo "$HALYARD_FILES_SECRET"
+        return
+    fi
+    if [[ ! -s $STATE/files.secret ]]; then
+        (umask 077 && head -c 24 /dev/urandom | base64 | tr '+/' '-_' >"$STATE/files.secret")
+    fi
+    cat "$STATE/files.secret"
+}
+
+# The store: files/ (operator files, read-only to nginx) and upload/ (CPE
+# uploads: nginx's workers, which run as nobody when started as root,
+# write there).
+store_prepare() {
+    mkdir -p "$STORE/files" "$STORE/upload" "$NGX/tmp/upload"
+    if [[ $(id -u) == 0 ]]; then
+        chown nobody "$STORE/upload" "$NGX/tmp/upload"
+    fi
+    chmod 0755 "$STORE" "$STORE/files"
+}
+
 # Write nginx.conf from the template and upstream.conf from HALYARD_GATEWAYS.
 GW_RE="^[^[:space:];{}]+:[0-9]+$"
 ngx_generate() {
     local gw tmpl=$HALYARD_ROOT/deploy/nginx/halyard.conf.template
-    mkdir -p "$NGX/tmp" "$STATE/files" "$LOGS"
+    local secret
+    secret=$(files_secret)
+    mkdir -p "$NGX/tmp" "$LOGS"
+    store_prepare
     : >"$NGX/upstream.conf.tmp"
     for gw in $GATEWAYS; do
         [[ $gw =~ $GW_RE ]] || hy_die "bad gateway address: $gw"
@@ -340,7 +379,8 @@ ngx_generate() {
     mv "$NGX/upstream.conf.tmp" "$NGX/upstream.conf"
     cp "$HALYARD_ROOT/deploy/nginx/halyard-scgi.conf" "$NGX/halyard-scgi.conf"
     sed -e "s|@STATE@|$STATE|g" -e "s|@LISTEN@|$LISTEN|g" -e "s|@PORT@|$HTTP_PORT|g" \
-        -e "s|@WORKERS@|$NGINX_WORKERS|g" "$tmpl" >"$NGX_CONF.tmp"
+        -e "s|@WORKERS@|$NGINX_WORKERS|g" -e "s|@STORE@|$STORE|g" \
+        -e "s|@UPLOAD_MAX@|$UPLOAD_MAX|g" -e "s|@FILES_SECRET@|$secret|g" "$tmpl" >"$NGX_CONF.tmp"
     mv "$NGX_CONF.tmp" "$NGX_CONF"
     if ! ngx -t -q >"$LOGS/nginx-test.log" 2>&1; then
         hy_tail "$LOGS/nginx-test.log"
@@ -430,11 +470,14 @@ print_env() {
     echo "export ACS_AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
     echo "export ACS_PG_DSN=\"host=127.0.0.1 port=$PG_PORT dbname=halyard user=halyard\""
     echo "export HALYARD_CWMP_URL=http://127.0.0.1:$HTTP_PORT/"
+    echo "export ACS_FILES_URL=http://127.0.0.1:$HTTP_PORT"
+    echo "export ACS_FILE_STORE=$STORE"
+    echo "export ACS_FILES_SECRET=$(files_secret)"
 }
 
 cmd_start() {
     local t0=$SECONDS
-    mkdir -p "$LOGS" "$STATE/files"
+    mkdir -p "$LOGS"
     # From here on a failure (or a signal) stops what this command started.
     trap 'hy_log "start failed; stopping"; cmd_stop' EXIT
     trap 'exit 1' INT TERM

@@ -10,6 +10,7 @@ methods documented here.
 """
 
 import atexit
+import base64
 import hashlib
 import http.client
 import json
@@ -19,6 +20,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import urllib.parse
 import tempfile
 import time
 import urllib.error
@@ -29,6 +31,10 @@ STACK_SH = os.path.join(ROOT, "deploy", "local", "stack.sh")
 
 # Fixed so that cookies in failing tests can be replayed by hand.
 TEST_COOKIE_KEY = "5a1e" * 16
+# Seals device secrets at rest (common/acs_secret.h): 32 bytes as hex.
+TEST_SECRET_KEY = "c0de" * 16
+# Signs upload URLs (common/acs_files.h, nginx secure_link).
+TEST_FILES_SECRET = "test-files-secret-0123"
 
 
 class StackError(AssertionError):
@@ -307,7 +313,12 @@ class Stack:
         self.pg_dsn = "host=127.0.0.1 port=%d dbname=halyard user=halyard" % self.pg_port
         self.cwmp_url = "http://127.0.0.1:%d/" % self.http_port
         self.logs_dir = os.path.join(self.state_dir, "logs")
-        self.files_dir = os.path.join(self.state_dir, "files")
+        # The file store nginx serves: files/ at /files/, upload/ at
+        # /upload/ (signed URLs, common/acs_files.h).
+        self.file_store = os.path.join(self.state_dir, "store")
+        self.files_dir = os.path.join(self.file_store, "files")
+        self.files_url = "http://127.0.0.1:%d" % self.http_port
+        self.files_secret = TEST_FILES_SECRET
         self.services = []
         self.gateways = []
         # nginx's gateway pool; until a gateway runs, a port nothing listens on.
@@ -330,6 +341,8 @@ class Stack:
             "HALYARD_LISTEN": "127.0.0.1",
             "HALYARD_NGINX_WORKERS": "1",
             "HALYARD_PG_FAST": "1",
+            "HALYARD_FILE_STORE": self.file_store,
+            "HALYARD_FILES_SECRET": self.files_secret,
         })
         env["HALYARD_GATEWAYS"] = " ".join(gateways or self.upstreams)
         return env
@@ -433,6 +446,10 @@ class Stack:
             # Tests without a worker would otherwise wait 2 s at every end.
             "ACS_WORKER_WAIT_MS": "500",
             "ACS_SQL_DIR": os.path.join(ROOT, "deploy", "sql"),
+            "ACS_FILES_URL": self.files_url,
+            "ACS_FILES_SECRET": self.files_secret,
+            "ACS_FILE_STORE": self.file_store,
+            "ACS_SECRET_KEY": TEST_SECRET_KEY,
         })
         env.update({k: str(v) for k, v in (extra or {}).items()})
         return env
@@ -570,6 +587,15 @@ class Stack:
     def http_post(self, body, headers=None, path="/"):
         """One POST to nginx on a new connection: (status, headers, body)."""
         return self.http_request("POST", path, body, headers)
+
+    def upload_url(self, device_id, name, expires=None):
+        """A signed URL for device_id's upload folder, as acs_files.h makes it."""
+        expires = int(time.time()) + 3600 if expires is None else int(expires)
+        uri = "/upload/%s/%s" % (device_id, name)
+        digest = hashlib.md5(("%d%s%s" % (expires, uri, self.files_secret)).encode()).digest()
+        sig = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        return "%s/upload/%s/%s?expires=%d&sig=%s" % (
+            self.files_url, urllib.parse.quote(device_id, safe=""), name, expires, sig)
 
     def http_request(self, method, path="/", body=None, headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=30)

@@ -3,6 +3,7 @@ speaks SCGI the way acs-gateway expects. Needs no Halyard binary except for
 the migration check (skipped until build/bin/acs-inventory exists)."""
 
 import os
+import time
 import socket
 import threading
 import uuid
@@ -63,6 +64,37 @@ def test_nginx_serves_files_read_only(stack):
     assert status == 200 and body == b"\x00firmware"
     assert stack.http_request("GET", "/files/nope.bin")[0] == 404
     assert stack.http_request("PUT", "/files/fw.bin", b"x")[0] in (403, 405)
+
+
+def _path(url):
+    return url[url.index("/", len("http://")):]
+
+
+def test_nginx_upload_needs_a_signed_url_and_reads_back(stack):
+    dev = "02C0DE-SimGW-SIM%2D000001"
+    url = stack.upload_url(dev, "config-1.json")
+    assert stack.http_request("PUT", _path(url), b'{"values": {}}')[0] in (201, 204)
+    stored = os.path.join(stack.file_store, "upload", dev, "config-1.json")
+    with open(stored, "rb") as f:
+        assert f.read() == b'{"values": {}}'
+    status, _, body = stack.http_request("GET", _path(url))
+    assert status == 200 and body == b'{"values": {}}'
+    # Unsigned, signed for another device or name, tampered, or expired: refused.
+    unsigned = "/upload/%s/config-1.json" % dev.replace("%", "%25")
+    assert stack.http_request("PUT", unsigned, b"x")[0] == 403
+    other = _path(stack.upload_url("02C0DE-SimGW-SIM%2D000002", "config-1.json"))
+    forged = other.replace("SIM%252D000002", "SIM%252D000001")
+    assert stack.http_request("PUT", forged, b"x")[0] == 403
+    expired = _path(stack.upload_url(dev, "old.json", expires=time.time() - 5))
+    assert stack.http_request("PUT", expired, b"x")[0] == 410
+    assert stack.http_request("DELETE", _path(url))[0] in (403, 405)
+    with open(stored, "rb") as f:
+        assert f.read() == b'{"values": {}}'
+
+
+def test_nginx_upload_size_limit(stack):
+    url = stack.upload_url("02C0DE-SimGW-SIM%2D000003", "big.log")
+    assert stack.http_request("PUT", _path(url), b"x" * (16 * 1024 * 1024 + 1))[0] == 413
 
 
 class ScgiRecorder:
