@@ -434,7 +434,9 @@ class Stack:
     # ------------------------------------------------------------- services
 
     def bin(self, name):
-        return os.path.join(ROOT, "build", "bin", name)
+        # HALYARD_BIN_DIR: test binaries built elsewhere (make BUILD=...).
+        bindir = os.environ.get("HALYARD_BIN_DIR") or os.path.join(ROOT, "build", "bin")
+        return os.path.join(bindir, name)
 
     def service_env(self, extra=None):
         env = dict(os.environ)
