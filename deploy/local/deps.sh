@@ -4,6 +4,7 @@
 # Never starts a system service: the project runs its own private RabbitMQ,
 # PostgreSQL and nginx (deploy/local/stack.sh).
 set -euo pipefail
+HALYARD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 PACKAGES=(
     build-essential pkg-config
@@ -27,8 +28,29 @@ not_installed() {
     done
 }
 
+# Node.js runs the Node example worker (its tests); the machine may already
+# have a newer one than Debian's, which is fine (>= 18).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    PACKAGES+=(nodejs npm)
+fi
+
+# The Node example's modules (amqplib), from the npm registry, pinned by
+# examples/node/package-lock.json; reinstalled only when the lock changed.
+node_modules() {
+    local dir=$HALYARD_ROOT/examples/node
+    [[ -f $dir/package-lock.json ]] || return 0
+    if [[ ! -f $dir/node_modules/.package-lock.json ||
+        $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+        echo "deps: npm ci in examples/node" >&2
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+    fi
+}
+
 mapfile -t missing < <(not_installed "${PACKAGES[@]}")
-((${#missing[@]} == 0)) && exit 0
+if ((${#missing[@]} == 0)); then
+    node_modules
+    exit 0
+fi
 
 echo "deps: installing ${missing[*]}" >&2
 
@@ -69,4 +91,5 @@ if [[ -n $still ]]; then
     echo "deps: still not installed: $still" >&2
     exit 1
 fi
+node_modules
 echo "deps: done" >&2
