@@ -32,15 +32,39 @@ ALIASES = {
     "rpc.result": "rpc-result",
     "session.closed": "session-closed",
     "transfer.complete": "transfer-complete",
+    "autonomous.transfer.complete": "autonomous-transfer-complete",
+    "du.state.change.complete": "du-state-change-complete",
+    "autonomous.du.state.change.complete": "autonomous-du-state-change-complete",
+    "request.download": "request-download",
 }
 
-# Routing key prefix on halyard.events per message type (acs_topology.h).
-EVENT_KEYS = {
-    "inform": "inform.",
-    "rpc.result": "rpc.result.",
-    "session.closed": "session.closed.",
-    "transfer.complete": "transfer.complete.",
-}
+# Routing key prefix on halyard.events per message type (acs_topology.h):
+# every event is published with the key <type>.<device_id>.
+EVENT_TYPES = (
+    "inform",
+    "rpc.result",
+    "session.closed",
+    "transfer.complete",
+    "autonomous.transfer.complete",
+    "du.state.change.complete",
+    "autonomous.du.state.change.complete",
+    "request.download",
+    "kicked",
+)
+EVENT_KEYS = {t: t + "." for t in EVENT_TYPES}
+
+# Vendor method params: at most this many bytes as compact JSON.
+VENDOR_PARAMS_MAX = 65536
+
+
+class Problem(str):
+    """A broken rule the schemas cannot express: the message text, with
+    .path the JSON path (list of keys and indexes) of the offending value."""
+
+    def __new__(cls, path, text):
+        self = str.__new__(cls, "%s: %s" % (format_path(path), text))
+        self.path = list(path)
+        return self
 
 
 @functools.lru_cache(maxsize=None)
@@ -99,21 +123,54 @@ def leaf_errors(errors):
 
 def errors(msg, name):
     """(schema errors of msg against name, most relevant first; broken
-    cross-field rules a schema cannot express, as strings, checked only when
+    cross-field rules a schema cannot express, as Problems, checked only when
     the schema is satisfied)."""
+    name = schema_name(name)
     errs = sorted(validator(name).iter_errors(msg), key=jsonschema.exceptions.relevance)
-    extra = []
-    if not errs and "device_queue" in msg:
-        want = DEVICE_QUEUE_PREFIX + str(msg.get("device_id"))
-        if msg["device_queue"] != want:
-            extra.append("device_queue %r is not %r" % (msg["device_queue"], want))
+    extra = [] if errs else cross_field_problems(msg, name)
     return errs, extra
 
 
+def cross_field_problems(msg, name):
+    """The rules of docs/rpc-methods.md that JSON Schema cannot say: the
+    device queue is the device's, a SetParameterValues name appears once, a
+    time window does not end before it starts, vendor params fit 64 KiB."""
+    out = []
+    if "device_queue" in msg:
+        want = DEVICE_QUEUE_PREFIX + str(msg.get("device_id"))
+        if msg["device_queue"] != want:
+            text = "device_queue %r is not %r" % (msg["device_queue"], want)
+            out.append(Problem(["device_queue"], text))
+    if name != "rpc-request" or not isinstance(msg.get("params"), dict):
+        return out
+    method, params = msg.get("method"), msg["params"]
+    if method == "SetParameterValues":
+        seen = set()
+        for i, v in enumerate(params.get("values", [])):
+            if v["name"] in seen:
+                text = "name %r appears twice" % v["name"]
+                out.append(Problem(["params", "values", i, "name"], text))
+            seen.add(v["name"])
+    elif method == "ScheduleDownload":
+        for i, w in enumerate(params.get("time_windows", [])):
+            if w["window_end"] < w["window_start"]:
+                out.append(Problem(["params", "time_windows", i, "window_end"],
+                                   "window_end %d is before window_start %d"
+                                   % (w["window_end"], w["window_start"])))
+    elif isinstance(method, str) and method.startswith("X_"):
+        size = len(json.dumps(params, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        if size > VENDOR_PARAMS_MAX:
+            out.append(Problem(["params"], "vendor params are %d bytes as JSON, more than %d"
+                               % (size, VENDOR_PARAMS_MAX)))
+    return out
+
+
+def format_path(path):
+    return "$" + "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in path)
+
+
 def json_path(error):
-    return "$" + "".join(
-        "[%d]" % p if isinstance(p, int) else ".%s" % p for p in error.absolute_path
-    )
+    return format_path(error.absolute_path)
 
 
 def validate(msg: dict, name: str) -> None:
@@ -145,7 +202,8 @@ def validate(msg: dict, name: str) -> None:
 
 def check_routing_key(msg: dict, routing_key: str) -> None:
     """Assert that an event on halyard.events carries the routing key its type
-    and device_id call for (inform.<device_id>, rpc.result.<device_id>, ...)."""
+    and device_id call for: <type>.<device_id> (inform.<device_id>,
+    rpc.result.<device_id>, du.state.change.complete.<device_id>, ...)."""
     prefix = EVENT_KEYS.get(msg.get("type"))
     if prefix is None:
         raise AssertionError("type %r is not published to halyard.events" % msg.get("type"))
