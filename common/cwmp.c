@@ -206,25 +206,73 @@ int cwmp_parse_bool(const char *s, int *out)
     return 0;
 }
 
-int cwmp_x_set_int(json_t *obj, const char *key, xmlNodePtr parent, const char *child,
-                   const char *what, long long dflt, long long min, long long max, char *err,
+int cwmp_x_get_int(xmlNodePtr parent, const char *child, const char *what, int required,
+                   long long dflt, long long min, long long max, long long *out, char *err,
                    size_t errlen)
 {
     char *s;
-    long long v = dflt;
     int rc = -1;
 
     if (cwmp_x_text(cwmp_x_child(parent, child), what, 64, 1, &s, NULL, err, errlen) != 0)
         return -1;
-    if (*s && cwmp_parse_ll(s, min, max, &v) != 0) {
+    if (!*s) {
+        if (required)
+            cwmp_seterr(err, errlen, "%s missing", what);
+        else
+            *out = dflt, rc = 0;
+        goto out;
+    }
+    if (cwmp_parse_ll(s, min, max, out) != 0) {
         cwmp_seterr(err, errlen, "%s: not an integer in [%lld, %lld]", what, min, max);
         goto out;
     }
-    json_object_set_new(obj, key, json_integer(v));
     rc = 0;
 out:
     free(s);
     return rc;
+}
+
+int cwmp_x_set_int(json_t *obj, const char *key, xmlNodePtr parent, const char *child,
+                   const char *what, long long dflt, long long min, long long max, char *err,
+                   size_t errlen)
+{
+    long long v;
+
+    if (cwmp_x_get_int(parent, child, what, 0, dflt, min, max, &v, err, errlen) != 0)
+        return -1;
+    json_object_set_new(obj, key, json_integer(v));
+    return 0;
+}
+
+int cwmp_x_set_bool(json_t *obj, const char *key, xmlNodePtr parent, const char *child,
+                    const char *what, int dflt, char *err, size_t errlen)
+{
+    char *s;
+    int v = dflt, rc = -1;
+
+    if (cwmp_x_text(cwmp_x_child(parent, child), what, 64, 1, &s, NULL, err, errlen) != 0)
+        return -1;
+    if (!*s && dflt < 0) {
+        cwmp_seterr(err, errlen, "%s missing", what);
+        goto out;
+    }
+    if (*s && cwmp_parse_bool(s, &v) != 0) {
+        cwmp_seterr(err, errlen, "%s is not a boolean", what);
+        goto out;
+    }
+    json_object_set_new(obj, key, json_boolean(v));
+    rc = 0;
+out:
+    free(s);
+    return rc;
+}
+
+int cwmp_x_require(xmlNodePtr parent, const char *child, const char *what, char *err, size_t errlen)
+{
+    if (cwmp_x_child(parent, child))
+        return 0;
+    cwmp_seterr(err, errlen, "%s missing", what);
+    return -1;
 }
 
 /* ---- libxml2 handlers ---------------------------------------------------- */
@@ -440,6 +488,7 @@ static int read_rpc(xmlNodePtr rpc, cwmp_msg_t *m, const header_t *h, char *err,
 {
     const char *name = (const char *)rpc->name;
     size_t n = strlen(name), sl = strlen("Response");
+    char why[256] = "";
 
     if (!rpc->ns || cwmp_ns_minor(rpc->ns->href) < 0) {
         cwmp_seterr(err, errlen, "RPC element %.64s is not in a cwmp namespace", name);
@@ -458,7 +507,11 @@ static int read_rpc(xmlNodePtr rpc, cwmp_msg_t *m, const header_t *h, char *err,
     } else {
         m->kind = CWMP_REQUEST;
         memcpy(m->method, name, n + 1);
-        m->body = cwmp_json_request(m->method, rpc, err, errlen);
+        m->body = cwmp_json_request(m->method, rpc, &m->bad_args, why, sizeof(why));
+        if (!m->body)
+            cwmp_seterr(err, errlen, "%s", why);
+        else if (m->bad_args)
+            cwmp_seterr(m->bad_args_reason, sizeof(m->bad_args_reason), "%s", why);
         if (m->body && strcmp(m->method, "Inform") == 0) {
             if (h->has_session_timeout)
                 json_object_set_new(m->body, "session_timeout", json_integer(h->session_timeout));

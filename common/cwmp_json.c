@@ -1,4 +1,5 @@
-/* cwmp_json: RPC elements of a parsed envelope -> the JSON bodies of cwmp.h.
+/* cwmp_json: the CPE's requests of a parsed envelope -> the JSON bodies of
+ * cwmp.h (responses and faults are in cwmp_json_resp.c).
  *
  * Children of an RPC are matched by local name in any namespace, unknown
  * ones are ignored (quirk 11), arrays are read by counting their children
@@ -15,11 +16,18 @@
 
 /* Max FileTypeArg entries in RequestDownload (cwmp-reference.md 3.3). */
 #define MAX_FILE_TYPE_ARGS 16
-/* Longest method name in a MethodList, in characters. */
-#define MAX_METHOD_NAME 64
+/* Max OpResultStructs in one (Autonomous)DUStateChangeComplete: ChangeDUState
+ * carries at most 16 operations; autonomous changes get some room. */
+#define MAX_DU_RESULTS 64
+/* Bounds of the DU result texts (proto-json common.schema.json du_result:
+ * a little above TR-069's UUID 36, Version 32, DeploymentUnitRef 256). */
+#define MAX_DU_SHORT 64
+/* Longest time text passed on (proto-json cwmp_time). */
+#define MAX_TIME 64
+/* FileType, WindowMode: string(64). */
+#define MAX_FILE_TYPE 64
 
-/* The local part of a QName: "xsd:string" -> "string". */
-static const char *local_part(const char *qname)
+const char *cwmp_local_part(const char *qname)
 {
     const char *c = strrchr(qname, ':');
     return c ? c + 1 : qname;
@@ -38,7 +46,7 @@ static json_t *value_type(xmlNodePtr value)
         t = xmlNodeGetContent((xmlNodePtr)a);
         if (!t)
             break;
-        const char *s = local_part((const char *)t);
+        const char *s = cwmp_local_part((const char *)t);
         size_t n;
         while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
             s++;
@@ -52,9 +60,7 @@ static json_t *value_type(xmlNodePtr value)
     return json_string("string");
 }
 
-/* ParameterValueStruct list -> [{"name","value","type"}]. Entries without
- * a Name are skipped. NULL with err on an over-long name or value. */
-static json_t *param_values(xmlNodePtr list, char *err, size_t errlen)
+json_t *cwmp_json_param_values(xmlNodePtr list, char *err, size_t errlen)
 {
     json_t *arr = json_array();
 
@@ -156,7 +162,7 @@ static json_t *inform(xmlNodePtr rpc, char *err, size_t errlen)
         cwmp_x_set_int(body, "retry_count", rpc, "RetryCount", "Inform: RetryCount", 0, 0, INT_MAX,
                        err, errlen) != 0)
         goto fail;
-    params = param_values(cwmp_x_child(rpc, "ParameterList"), err, errlen);
+    params = cwmp_json_param_values(cwmp_x_child(rpc, "ParameterList"), err, errlen);
     if (!params)
         goto fail;
     json_object_set_new(body, "parameters", params);
@@ -166,281 +172,234 @@ fail:
     return NULL;
 }
 
-/* FaultStruct -> {"code": int, "string"}; absent: {0, ""}. */
-static int set_fault_struct(json_t *body, xmlNodePtr rpc, const char *m, char *err, size_t errlen)
-{
-    xmlNodePtr fs = cwmp_x_child(rpc, "FaultStruct");
-    json_t *f = json_object();
+/* ---- the ACS methods a CPE calls (cwmp-reference.md 3.3) ----------------- */
 
-    json_object_set_new(body, "fault", f);
-    if (cwmp_x_set_int(f, "code", fs, "FaultCode", m, 0, 0, INT_MAX, err, errlen) != 0)
+/* obj[key] = {"code": int, "string"} from parent's child named child
+ * (FaultStruct or Fault): the child and its FaultCode are mandatory, the
+ * FaultString optional. m names the method for reasons. */
+static int set_fault(json_t *obj, const char *key, xmlNodePtr parent, const char *child,
+                     const char *m, char *err, size_t errlen)
+{
+    xmlNodePtr fs = cwmp_x_child(parent, child);
+    char what[CWMP_WHAT_MAX];
+    json_t *f;
+    long long code;
+
+    snprintf(what, sizeof(what), "%s: %s", m, child);
+    if (!fs) {
+        cwmp_seterr(err, errlen, "%s missing", what);
         return -1;
-    return cwmp_x_set_str(f, "string", fs, "FaultString", m, CWMP_MAX_SHORT, 0, err, errlen);
+    }
+    snprintf(what, sizeof(what), "%s: %s/FaultCode", m, child);
+    if (cwmp_x_get_int(fs, "FaultCode", what, 1, 0, 0, INT_MAX, &code, err, errlen) != 0)
+        return -1;
+    f = json_object();
+    json_object_set_new(obj, key, f);
+    json_object_set_new(f, "code", json_integer(code));
+    snprintf(what, sizeof(what), "%s: %s/FaultString", m, child);
+    return cwmp_x_set_str(f, "string", fs, "FaultString", what, CWMP_MAX_SHORT, 0, err, errlen);
 }
 
-static json_t *transfer_complete(xmlNodePtr rpc, char *err, size_t errlen)
+/* One text member: obj[key] = parent/child, bounded; trim as noted in cwmp.h.
+ * required: the element must be there (it may be empty). */
+static int text(json_t *obj, const char *key, xmlNodePtr parent, const char *child, const char *m,
+                int required, size_t maxchars, int trim, char *err, size_t errlen)
+{
+    char what[CWMP_WHAT_MAX];
+
+    snprintf(what, sizeof(what), "%s: %s", m, child);
+    if (required && cwmp_x_require(parent, child, what, err, errlen) != 0)
+        return -1;
+    return cwmp_x_set_str(obj, key, parent, child, what, maxchars, trim, err, errlen);
+}
+
+/* Like text(), and the trimmed text must not be empty. */
+static int text_nonempty(json_t *obj, const char *key, xmlNodePtr parent, const char *child,
+                         const char *m, size_t maxchars, char *err, size_t errlen)
+{
+    if (text(obj, key, parent, child, m, 1, maxchars, 1, err, errlen) != 0)
+        return -1;
+    if (*json_string_value(json_object_get(obj, key)))
+        return 0;
+    cwmp_seterr(err, errlen, "%s: %s missing", m, child);
+    return -1;
+}
+
+static int transfer_complete(json_t *body, xmlNodePtr rpc, char *err, size_t errlen)
 {
     const char *m = "TransferComplete";
-    json_t *body = json_object();
 
-    if (cwmp_x_set_str(body, "command_key", rpc, "CommandKey", m, CWMP_MAX_KEY, 0, err, errlen) !=
-            0 ||
-        set_fault_struct(body, rpc, m, err, errlen) != 0 ||
-        cwmp_x_set_str(body, "start_time", rpc, "StartTime", m, 64, 1, err, errlen) != 0 ||
-        cwmp_x_set_str(body, "complete_time", rpc, "CompleteTime", m, 64, 1, err, errlen) != 0) {
-        json_decref(body);
-        return NULL;
-    }
-    return body;
-}
-
-static int set_bool(json_t *obj, const char *key, xmlNodePtr parent, const char *child,
-                    const char *what, char *err, size_t errlen)
-{
-    char *s;
-    int v = 0, rc = -1;
-
-    if (cwmp_x_text(cwmp_x_child(parent, child), what, 64, 1, &s, NULL, err, errlen) != 0)
+    if (text(body, "command_key", rpc, "CommandKey", m, 1, CWMP_MAX_KEY, 0, err, errlen) != 0 ||
+        set_fault(body, "fault", rpc, "FaultStruct", m, err, errlen) != 0 ||
+        text(body, "start_time", rpc, "StartTime", m, 0, MAX_TIME, 1, err, errlen) != 0 ||
+        text(body, "complete_time", rpc, "CompleteTime", m, 0, MAX_TIME, 1, err, errlen) != 0)
         return -1;
-    if (cwmp_parse_bool(s, &v) != 0) {
-        cwmp_seterr(err, errlen, "%s: %s is not a boolean", what, child);
-        goto out;
-    }
-    json_object_set_new(obj, key, json_boolean(v));
-    rc = 0;
-out:
-    free(s);
-    return rc;
+    return 0;
 }
 
-static json_t *autonomous_transfer_complete(xmlNodePtr rpc, char *err, size_t errlen)
+static int autonomous_transfer_complete(json_t *body, xmlNodePtr rpc, char *err, size_t errlen)
 {
     const char *m = "AutonomousTransferComplete";
-    json_t *body = json_object();
 
-    if (cwmp_x_set_str(body, "announce_url", rpc, "AnnounceURL", m, CWMP_MAX_SHORT, 1, err,
-                       errlen) != 0 ||
-        cwmp_x_set_str(body, "transfer_url", rpc, "TransferURL", m, CWMP_MAX_SHORT, 1, err,
-                       errlen) != 0 ||
-        set_bool(body, "is_download", rpc, "IsDownload", m, err, errlen) != 0 ||
-        cwmp_x_set_str(body, "file_type", rpc, "FileType", m, 64, 1, err, errlen) != 0 ||
-        cwmp_x_set_int(body, "file_size", rpc, "FileSize", m, 0, 0, LLONG_MAX, err, errlen) != 0 ||
-        cwmp_x_set_str(body, "target_file_name", rpc, "TargetFileName", m, CWMP_MAX_SHORT, 0, err,
-                       errlen) != 0 ||
-        set_fault_struct(body, rpc, m, err, errlen) != 0 ||
-        cwmp_x_set_str(body, "start_time", rpc, "StartTime", m, 64, 1, err, errlen) != 0 ||
-        cwmp_x_set_str(body, "complete_time", rpc, "CompleteTime", m, 64, 1, err, errlen) != 0) {
-        json_decref(body);
-        return NULL;
-    }
-    return body;
+    if (text(body, "announce_url", rpc, "AnnounceURL", m, 0, CWMP_MAX_SHORT, 1, err, errlen) ||
+        text(body, "transfer_url", rpc, "TransferURL", m, 0, CWMP_MAX_SHORT, 1, err, errlen) ||
+        cwmp_x_set_bool(body, "is_download", rpc, "IsDownload",
+                        "AutonomousTransferComplete: IsDownload", -1, err, errlen) ||
+        text_nonempty(body, "file_type", rpc, "FileType", m, MAX_FILE_TYPE, err, errlen) ||
+        cwmp_x_set_int(body, "file_size", rpc, "FileSize", "AutonomousTransferComplete: FileSize",
+                       0, 0, LLONG_MAX, err, errlen) ||
+        text(body, "target_file_name", rpc, "TargetFileName", m, 0, CWMP_MAX_SHORT, 0, err,
+             errlen) ||
+        set_fault(body, "fault", rpc, "FaultStruct", m, err, errlen) ||
+        text(body, "start_time", rpc, "StartTime", m, 0, MAX_TIME, 1, err, errlen) ||
+        text(body, "complete_time", rpc, "CompleteTime", m, 0, MAX_TIME, 1, err, errlen))
+        return -1;
+    return 0;
 }
 
-static json_t *request_download(xmlNodePtr rpc, char *err, size_t errlen)
+static int request_download(json_t *body, xmlNodePtr rpc, char *err, size_t errlen)
 {
     const char *m = "RequestDownload";
-    json_t *body = json_object(), *args = json_array();
+    json_t *args = json_array();
 
     json_object_set_new(body, "file_type_args", args);
-    if (cwmp_x_set_str(body, "file_type", rpc, "FileType", m, 64, 1, err, errlen) != 0)
-        goto fail;
+    if (text_nonempty(body, "file_type", rpc, "FileType", m, MAX_FILE_TYPE, err, errlen) != 0)
+        return -1;
     for (xmlNodePtr a = cwmp_x_first(cwmp_x_child(rpc, "FileTypeArg")); a; a = cwmp_x_next(a)) {
         json_t *o;
         if (json_array_size(args) >= MAX_FILE_TYPE_ARGS) {
             cwmp_seterr(err, errlen, "RequestDownload: more than %d FileTypeArg",
                         MAX_FILE_TYPE_ARGS);
-            goto fail;
+            return -1;
         }
         o = json_object();
         json_array_append_new(args, o);
-        if (cwmp_x_set_str(o, "name", a, "Name", m, 64, 1, err, errlen) != 0 ||
-            cwmp_x_set_str(o, "value", a, "Value", m, 256, 0, err, errlen) != 0)
-            goto fail;
-    }
-    return body;
-fail:
-    json_decref(body);
-    return NULL;
-}
-
-json_t *cwmp_json_request(const char *method, xmlNodePtr rpc, char *err, size_t errlen)
-{
-    if (strcmp(method, "Inform") == 0)
-        return inform(rpc, err, errlen);
-    if (strcmp(method, "TransferComplete") == 0)
-        return transfer_complete(rpc, err, errlen);
-    if (strcmp(method, "AutonomousTransferComplete") == 0)
-        return autonomous_transfer_complete(rpc, err, errlen);
-    if (strcmp(method, "RequestDownload") == 0)
-        return request_download(rpc, err, errlen);
-    /* GetRPCMethods and anything unknown (answered with 8000). */
-    return json_object();
-}
-
-/* ---- responses ----------------------------------------------------------- */
-
-static json_t *gpn_response(xmlNodePtr rpc, char *err, size_t errlen)
-{
-    const char *m = "GetParameterNamesResponse";
-    json_t *body = json_object(), *arr = json_array();
-
-    json_object_set_new(body, "parameters", arr);
-    for (xmlNodePtr p = cwmp_x_first(cwmp_x_child(rpc, "ParameterList")); p; p = cwmp_x_next(p)) {
-        xmlNodePtr name = cwmp_x_child(p, "Name");
-        json_t *o;
-
-        if (!name)
-            continue;
-        o = json_object();
-        json_array_append_new(arr, o);
-        if (cwmp_x_set_str(o, "name", p, "Name", m, CWMP_MAX_NAME, 1, err, errlen) != 0 ||
-            set_bool(o, "writable", p, "Writable", m, err, errlen) != 0)
-            goto fail;
-    }
-    return body;
-fail:
-    json_decref(body);
-    return NULL;
-}
-
-static json_t *rpc_methods_response(xmlNodePtr rpc, char *err, size_t errlen)
-{
-    json_t *body = json_object(), *arr = json_array();
-
-    json_object_set_new(body, "methods", arr);
-    for (xmlNodePtr s = cwmp_x_first(cwmp_x_child(rpc, "MethodList")); s; s = cwmp_x_next(s)) {
-        char *name;
-        if (cwmp_x_text(s, "GetRPCMethodsResponse: MethodList", MAX_METHOD_NAME, 1, &name, NULL,
-                        err, errlen) != 0) {
-            json_decref(body);
-            return NULL;
-        }
-        if (*name)
-            json_array_append_new(arr, json_string(name));
-        free(name);
-    }
-    return body;
-}
-
-/* Unknown responses pass through: leaf -> string, element -> object,
- * repeated names -> array. Depth is bounded by the parse limits. */
-static json_t *generic(xmlNodePtr n, char *err, size_t errlen)
-{
-    json_t *obj;
-
-    if (!cwmp_x_first(n)) {
-        char *s;
-        size_t len;
-        json_t *j;
-        if (cwmp_x_text(n, (const char *)n->name, 0, 0, &s, &len, err, errlen) != 0)
-            return NULL;
-        j = json_stringn(s, len);
-        free(s);
-        return j;
-    }
-    obj = json_object();
-    for (xmlNodePtr c = cwmp_x_first(n); c; c = cwmp_x_next(c)) {
-        const char *key = (const char *)c->name;
-        json_t *v = generic(c, err, errlen), *prev;
-        if (!v) {
-            json_decref(obj);
-            return NULL;
-        }
-        prev = json_object_get(obj, key);
-        if (!prev) {
-            json_object_set_new(obj, key, v);
-        } else if (json_is_array(prev)) {
-            json_array_append_new(prev, v);
-        } else {
-            json_t *arr = json_array();
-            json_array_append(arr, prev);
-            json_array_append_new(arr, v);
-            json_object_set_new(obj, key, arr);
-        }
-    }
-    return obj;
-}
-
-json_t *cwmp_json_response(const char *method, xmlNodePtr rpc, char *err, size_t errlen)
-{
-    if (strcmp(method, "GetParameterValues") == 0) {
-        json_t *p = param_values(cwmp_x_child(rpc, "ParameterList"), err, errlen);
-        return p ? json_pack("{s:o}", "parameters", p) : NULL;
-    }
-    if (strcmp(method, "SetParameterValues") == 0) {
-        json_t *body = json_object();
-        if (cwmp_x_set_int(body, "status", rpc, "Status", "SetParameterValuesResponse: Status", 0,
-                           0, 1, err, errlen) != 0) {
-            json_decref(body);
-            return NULL;
-        }
-        return body;
-    }
-    if (strcmp(method, "GetParameterNames") == 0)
-        return gpn_response(rpc, err, errlen);
-    if (strcmp(method, "GetRPCMethods") == 0)
-        return rpc_methods_response(rpc, err, errlen);
-    if (!cwmp_x_first(rpc))
-        return json_object(); /* Reboot, FactoryReset, ... */
-    return generic(rpc, err, errlen);
-}
-
-/* ---- faults (cwmp-reference.md 4.1) -------------------------------------- */
-
-static int set_spv_faults(json_t *body, xmlNodePtr cf, char *err, size_t errlen)
-{
-    const char *m = "SetParameterValuesFault";
-    json_t *arr = NULL;
-
-    for (xmlNodePtr c = cwmp_x_first(cf); c; c = cwmp_x_next(c)) {
-        json_t *o;
-        if (strcmp((const char *)c->name, m) != 0 || !cwmp_x_child(c, "ParameterName"))
-            continue;
-        if (!arr) {
-            arr = json_array();
-            json_object_set_new(body, "set_parameter_faults", arr);
-        }
-        o = json_object();
-        json_array_append_new(arr, o);
-        if (cwmp_x_set_str(o, "name", c, "ParameterName", m, CWMP_MAX_NAME, 1, err, errlen) != 0 ||
-            cwmp_x_set_int(o, "code", c, "FaultCode", m, 0, 0, INT_MAX, err, errlen) != 0 ||
-            cwmp_x_set_str(o, "string", c, "FaultString", m, CWMP_MAX_SHORT, 0, err, errlen) != 0)
+        if (cwmp_x_set_str(o, "name", a, "Name", "RequestDownload: FileTypeArg Name", 64, 1, err,
+                           errlen) != 0 ||
+            cwmp_x_set_str(o, "value", a, "Value", "RequestDownload: FileTypeArg Value", 256, 0,
+                           err, errlen) != 0)
             return -1;
     }
     return 0;
 }
 
-json_t *cwmp_json_fault(xmlNodePtr fault, char *err, size_t errlen)
+static int kicked(json_t *body, xmlNodePtr rpc, char *err, size_t errlen)
 {
-    xmlNodePtr cf = cwmp_x_child(cwmp_x_child(fault, "detail"), "Fault");
-    json_t *body = json_object();
-    char *fc = NULL;
+    const char *m = "Kicked";
 
-    /* faultcode is a QName: "SOAP-ENV:Client" -> "Client". */
-    if (cwmp_x_text(cwmp_x_child(fault, "faultcode"), "Fault: faultcode", 64, 1, &fc, NULL, err,
-                    errlen) != 0)
-        goto fail;
-    json_object_set_new(body, "faultcode", json_string(local_part(fc)));
-    if (!cf) {
-        /* No CWMP detail: keep what SOAP gave, code 0 marks it. */
-        json_object_set_new(body, "code", json_integer(0));
-        if (cwmp_x_set_str(body, "string", fault, "faultstring", "Fault: faultstring",
-                           CWMP_MAX_SHORT, 0, err, errlen) != 0)
-            goto fail;
-    } else if (!cwmp_x_child(cf, "FaultCode")) {
-        cwmp_seterr(err, errlen, "Fault: detail/Fault without a FaultCode");
-        goto fail;
-    } else if (cwmp_x_set_int(body, "code", cf, "FaultCode", "Fault: FaultCode", 0, 0, INT_MAX, err,
-                              errlen) != 0 ||
-               cwmp_x_set_str(body, "string", cf, "FaultString", "Fault: FaultString",
-                              CWMP_MAX_SHORT, 0, err, errlen) != 0 ||
-               set_spv_faults(body, cf, err, errlen) != 0) {
-        goto fail;
+    if (text(body, "command", rpc, "Command", m, 1, 32, 1, err, errlen) != 0 ||
+        text(body, "referer", rpc, "Referer", m, 1, 64, 0, err, errlen) != 0 ||
+        text(body, "arg", rpc, "Arg", m, 1, 256, 0, err, errlen) != 0 ||
+        text(body, "next", rpc, "Next", m, 1, CWMP_MAX_SHORT, 1, err, errlen) != 0)
+        return -1;
+    return 0;
+}
+
+/* One OpResultStruct (AutonOpResultStruct when autonomous) into arr. */
+static int du_result(json_t *arr, xmlNodePtr r, const char *m, int autonomous, char *err,
+                     size_t errlen)
+{
+    json_t *o = json_object();
+    char what[CWMP_WHAT_MAX];
+
+    json_array_append_new(arr, o);
+    snprintf(what, sizeof(what), "%s: Results/Resolved", m);
+    if (text(o, "uuid", r, "UUID", m, 0, MAX_DU_SHORT, 1, err, errlen) ||
+        text(o, "deployment_unit_ref", r, "DeploymentUnitRef", m, 0, CWMP_MAX_SHORT, 1, err,
+             errlen) ||
+        text(o, "version", r, "Version", m, 0, MAX_DU_SHORT, 1, err, errlen) ||
+        text(o, "current_state", r, "CurrentState", m, 0, MAX_DU_SHORT, 1, err, errlen) ||
+        cwmp_x_set_bool(o, "resolved", r, "Resolved", what, 0, err, errlen) ||
+        text(o, "execution_unit_refs", r, "ExecutionUnitRefList", m, 0, 0, 1, err, errlen) ||
+        text(o, "start_time", r, "StartTime", m, 0, MAX_TIME, 1, err, errlen) ||
+        text(o, "complete_time", r, "CompleteTime", m, 0, MAX_TIME, 1, err, errlen) ||
+        set_fault(o, "fault", r, "Fault", m, err, errlen))
+        return -1;
+    if (autonomous && text_nonempty(o, "operation_performed", r, "OperationPerformed", m,
+                                    MAX_DU_SHORT, err, errlen) != 0)
+        return -1;
+    return 0;
+}
+
+/* 1 if n holds an OpResultStruct's own members (the XSD's form: Results
+ * repeated), 0 if it looks like an array wrapping them. */
+static int is_op_result(xmlNodePtr n)
+{
+    return cwmp_x_child(n, "Fault") || cwmp_x_child(n, "UUID") || cwmp_x_child(n, "CurrentState") ||
+           cwmp_x_child(n, "Resolved");
+}
+
+static int du_results(json_t *body, xmlNodePtr rpc, const char *m, int autonomous, char *err,
+                      size_t errlen)
+{
+    json_t *arr = json_array();
+
+    json_object_set_new(body, "results", arr);
+    for (xmlNodePtr r = cwmp_x_first(rpc); r; r = cwmp_x_next(r)) {
+        if (strcmp((const char *)r->name, "Results") != 0)
+            continue;
+        int wrapped = !is_op_result(r);
+        for (xmlNodePtr e = wrapped ? cwmp_x_first(r) : r; e; e = wrapped ? cwmp_x_next(e) : NULL) {
+            if (json_array_size(arr) >= MAX_DU_RESULTS) {
+                cwmp_seterr(err, errlen, "%s: more than %d Results", m, MAX_DU_RESULTS);
+                return -1;
+            }
+            if (du_result(arr, e, m, autonomous, err, errlen) != 0)
+                return -1;
+        }
     }
-    free(fc);
-    return body;
-fail:
-    free(fc);
-    json_decref(body);
-    return NULL;
+    if (json_array_size(arr) == 0) {
+        cwmp_seterr(err, errlen, "%s: Results missing", m);
+        return -1;
+    }
+    return 0;
+}
+
+static int du_state_change_complete(json_t *body, xmlNodePtr rpc, char *err, size_t errlen)
+{
+    const char *m = "DUStateChangeComplete";
+
+    if (text(body, "command_key", rpc, "CommandKey", m, 0, CWMP_MAX_KEY, 0, err, errlen) != 0)
+        return -1;
+    return du_results(body, rpc, m, 0, err, errlen);
+}
+
+static int autonomous_du_state_change_complete(json_t *body, xmlNodePtr rpc, char *err,
+                                               size_t errlen)
+{
+    return du_results(body, rpc, "AutonomousDUStateChangeComplete", 1, err, errlen);
+}
+
+typedef int (*request_fn)(json_t *body, xmlNodePtr rpc, char *err, size_t errlen);
+
+static const struct {
+    const char *method;
+    request_fn fn;
+} requests[] = {
+    {"TransferComplete", transfer_complete},
+    {"AutonomousTransferComplete", autonomous_transfer_complete},
+    {"DUStateChangeComplete", du_state_change_complete},
+    {"AutonomousDUStateChangeComplete", autonomous_du_state_change_complete},
+    {"RequestDownload", request_download},
+    {"Kicked", kicked},
+};
+
+json_t *cwmp_json_request(const char *method, xmlNodePtr rpc, int *bad, char *err, size_t errlen)
+{
+    *bad = 0;
+    if (strcmp(method, "Inform") == 0)
+        return inform(rpc, err, errlen);
+    for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
+        if (strcmp(method, requests[i].method) != 0)
+            continue;
+        json_t *body = json_object();
+        if (requests[i].fn(body, rpc, err, errlen) == 0)
+            return body;
+        /* Answered with 8003 and the same cwmp:ID: nothing to publish. */
+        json_decref(body);
+        *bad = 1;
+        return json_object();
+    }
+    /* GetRPCMethods and anything unknown (answered with 8000). */
+    return json_object();
 }

@@ -1,7 +1,8 @@
 /* libFuzzer target for the CWMP SOAP codec: any bytes go to cwmp_parse; a
  * message that parses is answered the way the gateway would (InformResponse
- * with a negotiated version, an empty response, a fault, or a request built
- * from what the CPE sent), and every envelope we build must parse back.
+ * with a negotiated version, an empty or Kicked response, fault 8003 for bad
+ * arguments, 8000), requests of every kind are built from what the CPE sent,
+ * and every envelope we build must parse back.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address -std=c11 -D_GNU_SOURCE -Icommon \
  *     $(pkg-config --cflags libxml-2.0 jansson) tests/fuzz/fuzz_cwmp.c common/cwmp*.c \
@@ -64,6 +65,63 @@ static void build_from_params(const cwmp_msg_t *m, acs_buf_t *b)
     json_decref(req);
 }
 
+/* Up to n strings of v, depth first (hostile text from the CPE). */
+static size_t collect_strings(const json_t *v, const char **out, size_t have, size_t n)
+{
+    const char *key;
+    const json_t *m;
+    size_t i;
+
+    if (have >= n)
+        return have;
+    if (json_is_string(v)) {
+        out[have++] = json_string_value(v);
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, m) have = collect_strings(m, out, have, n);
+    } else if (json_is_object(v)) {
+        json_object_foreach((json_t *)v, key, m) have = collect_strings(m, out, have, n);
+    }
+    return have;
+}
+
+static void build_one(acs_buf_t *b, const cwmp_msg_t *m, const char *method, json_t *params)
+{
+    char err[256];
+
+    acs_buf_reset(b);
+    if (params && cwmp_build_request(b, m->ns, m->id, 0, method, params, err, sizeof(err)) == 0)
+        must_parse(b, CWMP_REQUEST);
+    json_decref(params);
+}
+
+/* The other builders, fed the CPE's own strings and its whole body (as a
+ * vendor method's params: generic responses have XML names for keys). */
+static void build_from_strings(const cwmp_msg_t *m, acs_buf_t *b)
+{
+    const char *s[4] = {"", "", "", ""};
+    collect_strings(m->body, s, 0, 4);
+
+    build_one(b, m, "X_FUZZ_Echo", json_incref(m->body));
+    build_one(b, m, "Download",
+              json_pack("{s:s,s:s,s:s,s:s,s:s}", "command_key", s[0], "file_type", s[1], "url",
+                        s[2], "password", s[3], "target_file_name", s[0]));
+    build_one(b, m, "AddObject", json_pack("{s:s,s:s}", "object", s[0], "parameter_key", s[1]));
+    build_one(b, m, "SetParameterAttributes",
+              json_pack("{s:[{s:s,s:i,s:[s]}]}", "attributes", "name", s[0], "notification", 2,
+                        "access_list", s[1]));
+    build_one(b, m, "ScheduleDownload",
+              json_pack("{s:s,s:s,s:[{s:i,s:i,s:s,s:s}]}", "file_type", s[0], "url", s[1],
+                        "time_windows", "window_start", 0, "window_end", 10, "window_mode", s[2],
+                        "user_message", s[3]));
+    build_one(b, m, "ChangeDUState",
+              json_pack("{s:[{s:s,s:s,s:s},{s:s,s:s}],s:s}", "operations", "operation", "install",
+                        "url", s[0], "uuid", s[1], "operation", "uninstall", "uuid", s[2],
+                        "command_key", s[3]));
+    acs_buf_reset(b);
+    cwmp_build_kicked_response(b, m->ns, m->id, s[0]);
+    must_parse(b, CWMP_RESPONSE);
+}
+
 /* The gateway's answer to a CPE request: kind it must parse back as. */
 static cwmp_kind_t answer(const cwmp_msg_t *m, acs_buf_t *b)
 {
@@ -85,8 +143,19 @@ static cwmp_kind_t answer(const cwmp_msg_t *m, acs_buf_t *b)
         cwmp_build_get_rpc_methods_response(b, m->ns, m->id, methods);
         return CWMP_RESPONSE;
     }
+    if (m->bad_args) {
+        cwmp_build_fault(b, m->ns, m->id, 8003, m->bad_args_reason);
+        return CWMP_FAULT;
+    }
+    if (strcmp(m->method, "Kicked") == 0) {
+        cwmp_build_kicked_response(b, m->ns, m->id,
+                                   json_string_value(json_object_get(m->body, "next")));
+        return CWMP_RESPONSE;
+    }
     if (strcmp(m->method, "TransferComplete") == 0 ||
         strcmp(m->method, "AutonomousTransferComplete") == 0 ||
+        strcmp(m->method, "DUStateChangeComplete") == 0 ||
+        strcmp(m->method, "AutonomousDUStateChangeComplete") == 0 ||
         strcmp(m->method, "RequestDownload") == 0) {
         cwmp_build_empty_response(b, m->ns, m->id, m->method);
         return CWMP_RESPONSE;
@@ -105,8 +174,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (m.kind == CWMP_REQUEST)
         must_parse(&b, answer(&m, &b));
-    if (m.kind != CWMP_EMPTY)
+    if (m.kind != CWMP_EMPTY) {
         build_from_params(&m, &b);
+        build_from_strings(&m, &b);
+    }
     acs_buf_free(&b);
     cwmp_msg_clear(&m);
     return 0;

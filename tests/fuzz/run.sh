@@ -10,7 +10,7 @@ mkdir -p "$out"
 pkgs="libxml-2.0 jansson libcrypto zlib"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Icommon -Iservices/acs-gateway $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs)"
-common="common/cwmp.c common/cwmp_build.c common/cwmp_json.c common/acs_buf.c common/acs_util.c common/acs_log.c common/acs_http_auth.c"
+common="$(echo common/cwmp*.c) common/acs_buf.c common/acs_util.c common/acs_log.c common/acs_http_auth.c"
 declare -A extra=(
   [fuzz_cwmp]=""
   [fuzz_scgi]="services/acs-gateway/scgi.c"

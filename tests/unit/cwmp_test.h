@@ -1,4 +1,4 @@
-/* Helpers shared by the codec unit tests (test_cwmp.c, test_cwmp_build.c). */
+/* Helpers shared by the codec unit tests (tests/unit/test_cwmp*.c). */
 #ifndef CWMP_TEST_H
 #define CWMP_TEST_H
 
@@ -8,8 +8,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
+#include "acs_buf.h"
 #include "cwmp.h"
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -98,7 +104,141 @@ static inline void check_param(const json_t *arr, size_t i, const char *name, co
     assert_string_equal(jstr(p, "type"), type);
     assert_int_equal(json_object_size(p), 3);
 }
+/* ---- reading back what a builder wrote ------------------------------------ */
 
-/* ---- the reference Inform ------------------------------------------------ */
+static inline xmlDocPtr read_back(const acs_buf_t *b)
+{
+    xmlDocPtr doc = xmlReadMemory(b->data, (int)b->len, NULL, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc)
+        fail_msg("builder output is not XML: %s", b->data);
+    return doc;
+}
+
+/* The string value of an XPath over doc, with prefixes e, c, enc, xsi. */
+static inline char *xp(xmlDocPtr doc, const char *cwmp_ns, const char *expr)
+{
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+    xmlXPathObjectPtr r;
+    xmlChar *s;
+    char *out;
+
+    xmlXPathRegisterNs(ctx, BAD_CAST "e", BAD_CAST NS_ENV);
+    xmlXPathRegisterNs(ctx, BAD_CAST "enc", BAD_CAST NS_ENC);
+    xmlXPathRegisterNs(ctx, BAD_CAST "xsi", BAD_CAST NS_XSI);
+    xmlXPathRegisterNs(ctx, BAD_CAST "c", BAD_CAST cwmp_ns);
+    r = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+    if (!r)
+        fail_msg("bad xpath %s", expr);
+    s = xmlXPathCastToString(r);
+    out = strdup((const char *)s);
+    xmlFree(s);
+    xmlXPathFreeObject(r);
+    xmlXPathFreeContext(ctx);
+    return out;
+}
+
+static inline void assert_xp(xmlDocPtr doc, const char *ns, const char *expr, const char *want)
+{
+    char *got = xp(doc, ns, expr);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: got '%s', want '%s'", expr, got, want);
+    free(got);
+}
+
+/* Namespace declarations on the elements below n. */
+static inline int ns_decls_below(xmlNodePtr n)
+{
+    int c = 0;
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        for (xmlNsPtr ns = k->nsDef; ns; ns = ns->next)
+            c++;
+        c += ns_decls_below(k);
+    }
+    return c;
+}
+
+/* All five namespaces declared on Envelope with their prefixes, no default
+ * namespace, and nothing declared anywhere else. */
+static inline void check_envelope(xmlDocPtr doc, const char *cwmp_ns)
+{
+    static const char *const want[][2] = {
+        {"soap-env", NS_ENV}, {"soap-enc", NS_ENC}, {"xsd", NS_XSD}, {"xsi", NS_XSI}};
+    xmlNodePtr env = xmlDocGetRootElement(doc);
+    int found = 0;
+
+    assert_string_equal((const char *)env->name, "Envelope");
+    assert_string_equal((const char *)env->ns->prefix, "soap-env");
+    for (xmlNsPtr ns = env->nsDef; ns; ns = ns->next) {
+        assert_non_null(ns->prefix);
+        for (int i = 0; i < 4; i++)
+            if (!strcmp((const char *)ns->prefix, want[i][0])) {
+                assert_string_equal((const char *)ns->href, want[i][1]);
+                found++;
+            }
+        if (!strcmp((const char *)ns->prefix, "cwmp")) {
+            assert_string_equal((const char *)ns->href, cwmp_ns);
+            found++;
+        }
+    }
+    assert_int_equal(found, 5);
+    assert_int_equal(ns_decls_below(env), 0);
+}
+
+/* Build a request from JSON text; the output is parsed back into *doc. */
+static inline void build_ok(const char *method, const char *params, int hold, acs_buf_t *b,
+                            xmlDocPtr *doc)
+{
+    json_error_t je;
+    json_t *p = params ? json_loads(params, 0, &je) : NULL;
+    char err[256] = "";
+
+    if (params && !p)
+        fail_msg("bad test JSON: %s", je.text);
+    acs_buf_reset(b);
+    if (cwmp_build_request(b, NS_CWMP0, "acs-1", hold, method, p, err, sizeof(err)) != 0)
+        fail_msg("%s rejected: %s", method, err);
+    json_decref(p);
+    *doc = read_back(b);
+    check_envelope(*doc, NS_CWMP0);
+    assert_xp(*doc, NS_CWMP0, "/e:Envelope/e:Header/c:ID", "acs-1");
+    assert_xp(*doc, NS_CWMP0, "count(/e:Envelope/e:Body/*)", "1");
+}
+
+#define BODY "/e:Envelope/e:Body/"
+
+/* method with params (JSON text, NULL for none) must be refused with a
+ * reason containing sub, in one line, and nothing appended to a buffer
+ * that already holds something. */
+static inline void build_fail(const char *method, const char *params, const char *sub)
+{
+    json_error_t je;
+    json_t *p = params ? json_loads(params, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je) : NULL;
+    acs_buf_t b = ACS_BUF_INIT;
+    char err[256] = "";
+
+    if (params && !p)
+        fail_msg("bad test JSON %s: %s", params, je.text);
+    acs_buf_puts(&b, "PREFIX");
+    if (cwmp_build_request(&b, NS_CWMP0, "x", 0, method, p, err, sizeof(err)) != -1)
+        fail_msg("%s %s was accepted", method, params ? params : "(null)");
+    if (!strstr(err, sub))
+        fail_msg("%s %s: reason '%s' lacks '%s'", method, params ? params : "(null)", err, sub);
+    assert_null(strchr(err, '\n'));
+    assert_int_equal(b.len, 6);
+    assert_string_equal(b.data, "PREFIX");
+    json_decref(p);
+    acs_buf_free(&b);
+}
+
+static inline int jbool(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!json_is_boolean(v))
+        fail_msg("'%s' is not a boolean", key);
+    return json_is_true(v);
+}
 
 #endif

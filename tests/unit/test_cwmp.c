@@ -438,9 +438,24 @@ static void test_string_bounds(void **state)
                      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
                      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
                      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                     "</CommandKey></cwmp:TransferComplete>"),
+                     "</CommandKey><FaultStruct><FaultCode>0</FaultCode></FaultStruct>"
+                     "</cwmp:TransferComplete>"),
              &m);
+    assert_int_equal(m.bad_args, 0);
     assert_int_equal(strlen(jstr(m.body, "command_key")), 64);
+    cwmp_msg_clear(&m);
+    /* 33 of them do not: the CPE gets 8003 (bad_args), not a broken session. */
+    parse_ok(ENV("", "<cwmp:TransferComplete><CommandKey>"
+                     "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                     "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                     "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                     "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9x"
+                     "</CommandKey><FaultStruct><FaultCode>0</FaultCode></FaultStruct>"
+                     "</cwmp:TransferComplete>"),
+             &m);
+    assert_int_equal(m.bad_args, 1);
+    assert_non_null(strstr(m.bad_args_reason, "CommandKey"));
+    assert_int_equal(json_object_size(m.body), 0);
     cwmp_msg_clear(&m);
 }
 

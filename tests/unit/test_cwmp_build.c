@@ -52,87 +52,6 @@ static void test_negotiate_version(void **state)
 
 /* ---- builders ------------------------------------------------------------ */
 
-static xmlDocPtr read_back(const acs_buf_t *b)
-{
-    xmlDocPtr doc = xmlReadMemory(b->data, (int)b->len, NULL, NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!doc)
-        fail_msg("builder output is not XML: %s", b->data);
-    return doc;
-}
-
-/* The string value of an XPath over doc, with prefixes e, c, enc, xsi. */
-static char *xp(xmlDocPtr doc, const char *cwmp_ns, const char *expr)
-{
-    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr r;
-    xmlChar *s;
-    char *out;
-
-    xmlXPathRegisterNs(ctx, BAD_CAST "e", BAD_CAST NS_ENV);
-    xmlXPathRegisterNs(ctx, BAD_CAST "enc", BAD_CAST NS_ENC);
-    xmlXPathRegisterNs(ctx, BAD_CAST "xsi", BAD_CAST NS_XSI);
-    xmlXPathRegisterNs(ctx, BAD_CAST "c", BAD_CAST cwmp_ns);
-    r = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-    if (!r)
-        fail_msg("bad xpath %s", expr);
-    s = xmlXPathCastToString(r);
-    out = strdup((const char *)s);
-    xmlFree(s);
-    xmlXPathFreeObject(r);
-    xmlXPathFreeContext(ctx);
-    return out;
-}
-
-static void assert_xp(xmlDocPtr doc, const char *ns, const char *expr, const char *want)
-{
-    char *got = xp(doc, ns, expr);
-    if (strcmp(got, want) != 0)
-        fail_msg("%s: got '%s', want '%s'", expr, got, want);
-    free(got);
-}
-
-/* Namespace declarations on the elements below n. */
-static int ns_decls_below(xmlNodePtr n)
-{
-    int c = 0;
-    for (xmlNodePtr k = n->children; k; k = k->next) {
-        if (k->type != XML_ELEMENT_NODE)
-            continue;
-        for (xmlNsPtr ns = k->nsDef; ns; ns = ns->next)
-            c++;
-        c += ns_decls_below(k);
-    }
-    return c;
-}
-
-/* All five namespaces declared on Envelope with their prefixes, no default
- * namespace, and nothing declared anywhere else. */
-static void check_envelope(xmlDocPtr doc, const char *cwmp_ns)
-{
-    static const char *const want[][2] = {
-        {"soap-env", NS_ENV}, {"soap-enc", NS_ENC}, {"xsd", NS_XSD}, {"xsi", NS_XSI}};
-    xmlNodePtr env = xmlDocGetRootElement(doc);
-    int found = 0;
-
-    assert_string_equal((const char *)env->name, "Envelope");
-    assert_string_equal((const char *)env->ns->prefix, "soap-env");
-    for (xmlNsPtr ns = env->nsDef; ns; ns = ns->next) {
-        assert_non_null(ns->prefix);
-        for (int i = 0; i < 4; i++)
-            if (!strcmp((const char *)ns->prefix, want[i][0])) {
-                assert_string_equal((const char *)ns->href, want[i][1]);
-                found++;
-            }
-        if (!strcmp((const char *)ns->prefix, "cwmp")) {
-            assert_string_equal((const char *)ns->href, cwmp_ns);
-            found++;
-        }
-    }
-    assert_int_equal(found, 5);
-    assert_int_equal(ns_decls_below(env), 0);
-}
-
 static void test_build_inform_response(void **state)
 {
     const char *ns = "urn:dslforum-org:cwmp-1-2";
@@ -255,26 +174,143 @@ static void test_build_fault(void **state)
     acs_buf_free(&b);
 }
 
-/* Build a request from JSON text; the output is parsed back into *doc. */
-static void build_ok(const char *method, const char *params, int hold, acs_buf_t *b, xmlDocPtr *doc)
+/* Every code of cwmp-reference.md 4.2 and 4.3 has its text and faultcode. */
+static void test_fault_table(void **state)
 {
-    json_error_t je;
-    json_t *p = params ? json_loads(params, 0, &je) : NULL;
-    char err[256] = "";
+    static const int client[] = {8003, 9003, 9005, 9006, 9007, 9008};
+    acs_buf_t b = ACS_BUF_INIT;
+    cwmp_msg_t m;
 
-    if (params && !p)
-        fail_msg("bad test JSON: %s", je.text);
-    acs_buf_reset(b);
-    if (cwmp_build_request(b, NS_CWMP0, "acs-1", hold, method, p, err, sizeof(err)) != 0)
-        fail_msg("%s rejected: %s", method, err);
-    json_decref(p);
-    *doc = read_back(b);
-    check_envelope(*doc, NS_CWMP0);
-    assert_xp(*doc, NS_CWMP0, "/e:Envelope/e:Header/c:ID", "acs-1");
-    assert_xp(*doc, NS_CWMP0, "count(/e:Envelope/e:Body/*)", "1");
+    for (int code = 8000; code <= 8006; code++)
+        assert_non_null(cwmp_fault_text(code));
+    for (int code = 9000; code <= 9032; code++)
+        assert_non_null(cwmp_fault_text(code));
+    assert_string_equal(cwmp_fault_text(8000), "Method not supported");
+    assert_string_equal(cwmp_fault_text(8003), "Invalid arguments");
+    assert_string_equal(cwmp_fault_text(8005), "Retry request");
+    assert_string_equal(cwmp_fault_text(8006), "ACS version incompatible with CPE");
+    assert_string_equal(cwmp_fault_text(9005), "Invalid parameter name");
+    assert_string_equal(cwmp_fault_text(9021),
+                        "Cancelation of file transfer not permitted in current transfer state");
+    assert_string_equal(cwmp_fault_text(9032),
+                        "Invalid Deployment Unit update: version already exists");
+    assert_null(cwmp_fault_text(8007));
+    assert_null(cwmp_fault_text(8800));
+    assert_null(cwmp_fault_text(9033));
+    assert_null(cwmp_fault_text(9850));
+    assert_null(cwmp_fault_text(0));
+    assert_null(cwmp_fault_text(-1));
+    for (int code = 7999; code <= 9900; code++) {
+        int is_client = 0;
+        for (size_t i = 0; i < sizeof(client) / sizeof(client[0]); i++)
+            is_client |= client[i] == code;
+        assert_string_equal(cwmp_faultcode_for(code), is_client ? "Client" : "Server");
+    }
+    /* cwmp_build_fault takes both: 8005 with its text, a 9xxx Client fault,
+     * a vendor code with the generic text. */
+    cwmp_build_fault(&b, NS_CWMP0, "r", 8005, NULL);
+    parse_ok_n(b.data, b.len, &m);
+    assert_string_equal(jstr(m.body, "faultcode"), "Server");
+    assert_string_equal(jstr(m.body, "string"), "Retry request");
+    cwmp_msg_clear(&m);
+    acs_buf_reset(&b);
+    cwmp_build_fault(&b, NS_CWMP0, "r", 9005, "");
+    parse_ok_n(b.data, b.len, &m);
+    assert_string_equal(jstr(m.body, "faultcode"), "Client");
+    assert_int_equal(jint(m.body, "code"), 9005);
+    assert_string_equal(jstr(m.body, "string"), "Invalid parameter name");
+    cwmp_msg_clear(&m);
+    acs_buf_reset(&b);
+    cwmp_build_fault(&b, NS_CWMP0, "r", 8850, NULL);
+    parse_ok_n(b.data, b.len, &m);
+    assert_string_equal(jstr(m.body, "faultcode"), "Server");
+    assert_int_equal(jint(m.body, "code"), 8850);
+    assert_string_equal(jstr(m.body, "string"), "CWMP fault");
+    cwmp_msg_clear(&m);
+    acs_buf_free(&b);
 }
 
-#define BODY "/e:Envelope/e:Body/"
+static void test_build_kicked_response(void **state)
+{
+    const char *ns = "urn:dslforum-org:cwmp-1-2";
+    acs_buf_t b = ACS_BUF_INIT;
+    xmlDocPtr doc;
+    cwmp_msg_t m;
+
+    cwmp_build_kicked_response(&b, ns, "k-1", "http://portal.example/next?a=1&b=<2>");
+    doc = read_back(&b);
+    check_envelope(doc, ns);
+    assert_xp(doc, ns, "/e:Envelope/e:Header/c:ID", "k-1");
+    assert_xp(doc, ns, "count(" BODY "*)", "1");
+    assert_xp(doc, ns, "count(" BODY "c:KickedResponse/*)", "1");
+    assert_xp(doc, ns, BODY "c:KickedResponse/NextURL", "http://portal.example/next?a=1&b=<2>");
+    xmlFreeDoc(doc);
+    parse_ok_n(b.data, b.len, &m);
+    assert_int_equal(m.kind, CWMP_RESPONSE);
+    assert_string_equal(m.method, "Kicked");
+    cwmp_msg_clear(&m);
+    acs_buf_reset(&b);
+    cwmp_build_kicked_response(&b, ns, NULL, NULL);
+    doc = read_back(&b);
+    assert_xp(doc, ns, "count(" BODY "c:KickedResponse/NextURL)", "1");
+    assert_xp(doc, ns, BODY "c:KickedResponse/NextURL", "");
+    assert_xp(doc, ns, "count(/e:Envelope/e:Header/c:ID)", "0");
+    xmlFreeDoc(doc);
+    acs_buf_free(&b);
+}
+
+/* dateTime loses its fractions (quirk 8); each type's text is checked. */
+static void test_build_spv_formats(void **state)
+{
+    acs_buf_t b = ACS_BUF_INIT;
+    xmlDocPtr doc;
+
+    build_ok(
+        "SetParameterValues",
+        "{\"values\": ["
+        " {\"name\": \"T.a\", \"value\": \"2024-05-02T08:15:00.123Z\", \"type\": \"dateTime\"},"
+        " {\"name\": \"T.b\", \"value\": \"2024-05-02T08:15:00.5+02:00\", \"type\": "
+        "\"xsd:dateTime\"},"
+        " {\"name\": \"T.c\", \"value\": \"0001-01-01T00:00:00Z\", \"type\": \"dateTime\"},"
+        " {\"name\": \"T.d\", \"value\": \"2024-05-02T08:15:00\", \"type\": \"dateTime\"},"
+        " {\"name\": \"T.e\", \"value\": \"00ff0A\", \"type\": \"hexBinary\"},"
+        " {\"name\": \"T.f\", \"value\": \"aGVsbG8=\", \"type\": \"base64\"},"
+        " {\"name\": \"T.g\", \"value\": \"-12.50\", \"type\": \"decimal\"},"
+        " {\"name\": \"T.h\", \"value\": 3, \"type\": \"decimal\"},"
+        " {\"name\": \"T.i\", \"value\": \"18446744073709551615\", \"type\": "
+        "\"unsignedLong\"}"
+        "]}",
+        0, &b, &doc);
+#define SPVS(i) BODY "c:SetParameterValues/ParameterList/ParameterValueStruct[" #i "]/Value"
+    assert_xp(doc, NS_CWMP0, SPVS(1), "2024-05-02T08:15:00Z");
+    assert_xp(doc, NS_CWMP0, SPVS(1) "/@xsi:type", "xsd:dateTime");
+    assert_xp(doc, NS_CWMP0, SPVS(2), "2024-05-02T08:15:00+02:00");
+    assert_xp(doc, NS_CWMP0, SPVS(3), "0001-01-01T00:00:00Z");
+    assert_xp(doc, NS_CWMP0, SPVS(4), "2024-05-02T08:15:00");
+    assert_xp(doc, NS_CWMP0, SPVS(5), "00ff0A");
+    assert_xp(doc, NS_CWMP0, SPVS(6), "aGVsbG8=");
+    assert_xp(doc, NS_CWMP0, SPVS(7), "-12.50");
+    assert_xp(doc, NS_CWMP0, SPVS(8), "3");
+    assert_xp(doc, NS_CWMP0, SPVS(9), "18446744073709551615");
+    xmlFreeDoc(doc);
+    acs_buf_free(&b);
+
+#define SPV1(v, t) "{\"values\": [{\"name\": \"A\", \"value\": " v ", \"type\": \"" t "\"}]}"
+    build_fail("SetParameterValues", SPV1("\"2024-05-02 08:15:00Z\"", "dateTime"), "dateTime");
+    build_fail("SetParameterValues", SPV1("\"2024-13-02T08:15:00Z\"", "dateTime"), "dateTime");
+    build_fail("SetParameterValues", SPV1("\"2024-05-02T08:15:00.Z\"", "dateTime"), "dateTime");
+    build_fail("SetParameterValues", SPV1("\"2024-05-02T08:15:00+0200\"", "dateTime"), "dateTime");
+    build_fail("SetParameterValues", SPV1("\"2024-05-02T08:15:00Zjunk\"", "dateTime"), "dateTime");
+    build_fail("SetParameterValues", SPV1("\"\"", "dateTime"), "dateTime");
+    build_fail("SetParameterValues", SPV1("1714637700", "dateTime"), "dateTime");
+    build_fail("SetParameterValues", SPV1("\"abc\"", "hexBinary"), "hexBinary");
+    build_fail("SetParameterValues", SPV1("\"0g\"", "hexBinary"), "hexBinary");
+    build_fail("SetParameterValues", SPV1("\"a*b\"", "base64"), "base64");
+    build_fail("SetParameterValues", SPV1("\"1.2.3\"", "decimal"), "decimal");
+    build_fail("SetParameterValues", SPV1("\".\"", "decimal"), "decimal");
+    build_fail("SetParameterValues", SPV1("\"18446744073709551616\"", "unsignedLong"),
+               "unsignedLong");
+}
 
 static void test_build_gpv(void **state)
 {
@@ -380,7 +416,9 @@ static void test_build_gpn_reboot(void **state)
 static void test_build_bad_params(void **state)
 {
     static const char *const cases[][3] = {
-        {"Download", "{}", "unknown method"},
+        {"Foo", "{}", "unknown method Foo"},
+        {"X_ACME", "{}", "unknown method"},
+        {"getParameterValues", "{}", "unknown method"},
         {"GetParameterValues", NULL, "object"},
         {"GetParameterValues", "[]", "object"},
         {"GetParameterValues", "{}", "names"},
@@ -493,12 +531,51 @@ static void test_build_list_bounds(void **state)
 
 static void test_method_supported(void **state)
 {
-    assert_int_equal(cwmp_method_supported("GetParameterValues"), 1);
-    assert_int_equal(cwmp_method_supported("SetParameterValues"), 1);
-    assert_int_equal(cwmp_method_supported("GetParameterNames"), 1);
-    assert_int_equal(cwmp_method_supported("Reboot"), 1);
+    static const char *const all[] = {
+        "GetRPCMethods",
+        "GetParameterNames",
+        "GetParameterValues",
+        "SetParameterValues",
+        "GetParameterAttributes",
+        "SetParameterAttributes",
+        "AddObject",
+        "DeleteObject",
+        "Reboot",
+        "FactoryReset",
+        "Download",
+        "Upload",
+        "ScheduleInform",
+        "GetQueuedTransfers",
+        "GetAllQueuedTransfers",
+        "ScheduleDownload",
+        "CancelTransfer",
+        "ChangeDUState",
+        "X_00D09E_Echo",
+        NULL,
+    };
+    char long_vendor[70];
+
+    for (size_t i = 0; all[i]; i++)
+        if (!cwmp_method_supported(all[i]))
+            fail_msg("%s not supported", all[i]);
+    assert_int_equal(cwmp_method_supported("X_ACME_Do_It_2"), 1);
+    assert_int_equal(cwmp_method_supported("X_example.com_Foo"), 0); /* '.' not in the pattern */
+    assert_int_equal(cwmp_method_supported("X_ACME_"), 0);
+    assert_int_equal(cwmp_method_supported("X__Foo"), 0);
+    assert_int_equal(cwmp_method_supported("X_ACME"), 0);
+    assert_int_equal(cwmp_method_supported("x_ACME_Foo"), 0);
+    assert_int_equal(cwmp_method_supported("X_ACME_Foo "), 0);
+    memset(long_vendor, 'A', sizeof(long_vendor));
+    memcpy(long_vendor, "X_V_", 4);
+    long_vendor[64] = '\0'; /* 64 characters: allowed */
+    assert_int_equal(cwmp_method_supported(long_vendor), 1);
+    long_vendor[64] = 'A';
+    long_vendor[65] = '\0';
+    assert_int_equal(cwmp_method_supported(long_vendor), 0);
     assert_int_equal(cwmp_method_supported("reboot"), 0);
     assert_int_equal(cwmp_method_supported("Inform"), 0);
+    assert_int_equal(cwmp_method_supported("TransferComplete"), 0);
+    assert_int_equal(cwmp_method_supported("SetVouchers"), 0);
     assert_int_equal(cwmp_method_supported(""), 0);
     assert_int_equal(cwmp_method_supported(NULL), 0);
 }
@@ -510,6 +587,9 @@ int main(void)
         cmocka_unit_test(test_build_inform_response),
         cmocka_unit_test(test_build_empty_and_rpc_methods),
         cmocka_unit_test(test_build_fault),
+        cmocka_unit_test(test_fault_table),
+        cmocka_unit_test(test_build_kicked_response),
+        cmocka_unit_test(test_build_spv_formats),
         cmocka_unit_test(test_build_gpv),
         cmocka_unit_test(test_build_spv),
         cmocka_unit_test(test_build_gpn_reboot),
