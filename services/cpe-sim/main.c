@@ -18,9 +18,12 @@
 #include "acs_log.h"
 #include "sim_fleet.h"
 #include "sim_model.h"
+#include "sim_xfer_int.h"
 
 #define EXIT_USAGE 2
 #define MAX_EVENTS 16
+/* FileTypeArgs of --request-download (cwmp-reference.md 3.3: 16). */
+#define MAX_RD_ARGS 16
 /* Above this many CPEs the summary leaves "devices" out unless asked. */
 #define DEVICES_LIMIT 1000
 
@@ -32,6 +35,8 @@ typedef struct {
     int json, json_devices, quiet;
     char *events_buf;
     const char *events[MAX_EVENTS];
+    char *auto_buf, *rd_buf;
+    const char *rd_names[MAX_RD_ARGS], *rd_values[MAX_RD_ARGS];
 } cli_t;
 
 enum {
@@ -57,6 +62,10 @@ enum {
     OPT_JSON_DEVICES,
     OPT_QUIET,
     OPT_RAMP_MS,
+    OPT_AUTO_TRANSFER,
+    OPT_AUTO_DU,
+    OPT_REQUEST_DOWNLOAD,
+    OPT_KICKED,
     OPT_HELP,
 };
 
@@ -83,6 +92,10 @@ static const struct option long_opts[] = {
     {"json-devices", no_argument, NULL, OPT_JSON_DEVICES},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"ramp-ms", required_argument, NULL, OPT_RAMP_MS},
+    {"autonomous-transfer", required_argument, NULL, OPT_AUTO_TRANSFER},
+    {"autonomous-du", required_argument, NULL, OPT_AUTO_DU},
+    {"request-download", required_argument, NULL, OPT_REQUEST_DOWNLOAD},
+    {"kicked", no_argument, NULL, OPT_KICKED},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -106,6 +119,12 @@ static void usage(FILE *out)
           "  --timeout S          seconds to wait for each ACS answer (30)\n"
           "  --state-dir DIR      keep each CPE's state in DIR/<serial>.json\n"
           "  --ramp-ms MS         spread the first sessions over MS milliseconds (0)\n"
+          "  --autonomous-transfer URL,FILETYPE  each CPE downloads URL on its own and\n"
+          "                       reports AutonomousTransferComplete\n"
+          "  --autonomous-du URL  each CPE installs the DU at URL on its own and reports\n"
+          "                       AutonomousDUStateChangeComplete\n"
+          "  --request-download FILETYPE[,NAME=VALUE...]  each CPE sends RequestDownload\n"
+          "  --kicked             each CPE sends Kicked\n"
           "  --json               print a summary JSON object on stdout\n"
           "  --json-devices       include \"devices\" even above 1000 CPEs\n"
           "  --quiet              log errors only\n"
@@ -150,6 +169,63 @@ static int parse_events(cli_t *c, const char *list)
         c->events[c->fleet.nevents++] = tok;
     }
     return 0;
+}
+
+/* "URL,File Type": the FileType is after the last comma. */
+static int parse_auto_transfer(cli_t *c, const char *arg)
+{
+    char *comma;
+
+    free(c->auto_buf);
+    c->auto_buf = strdup(arg);
+    comma = c->auto_buf ? strrchr(c->auto_buf, ',') : NULL;
+    if (!comma || comma == c->auto_buf || !comma[1] || strlen(comma + 1) > 64) {
+        fprintf(stderr,
+                "cpe-sim: --autonomous-transfer wants URL,FILETYPE (FileType 1..64 "
+                "chars), not \"%s\"\n",
+                arg);
+        return -1;
+    }
+    *comma = '\0';
+    c->fleet.auto_transfer_url = c->auto_buf;
+    c->fleet.auto_transfer_type = comma + 1;
+    if (sim_xfer_url_check(c->auto_buf) == 9003) {
+        fprintf(stderr, "cpe-sim: --autonomous-transfer: not a URL: %s\n", c->auto_buf);
+        return -1;
+    }
+    return 0;
+}
+
+/* "File Type,name=value,...". */
+static int parse_request_download(cli_t *c, const char *arg)
+{
+    char *save = NULL, *tok;
+    size_t n = 0;
+
+    free(c->rd_buf);
+    c->rd_buf = strdup(arg);
+    tok = c->rd_buf ? strtok_r(c->rd_buf, ",", &save) : NULL;
+    if (!tok || strlen(tok) > 64)
+        goto bad;
+    c->fleet.request_download = tok;
+    while ((tok = strtok_r(NULL, ",", &save))) {
+        char *eq = strchr(tok, '=');
+        if (!eq || eq == tok || n == MAX_RD_ARGS || eq - tok > 64 || strlen(eq + 1) > 256)
+            goto bad;
+        *eq = '\0';
+        c->rd_names[n] = tok;
+        c->rd_values[n++] = eq + 1;
+    }
+    c->fleet.rd_names = c->rd_names;
+    c->fleet.rd_values = c->rd_values;
+    c->fleet.rd_nargs = n;
+    return 0;
+bad:
+    fprintf(stderr,
+            "cpe-sim: --request-download wants FILETYPE[,NAME=VALUE...] (at most %d "
+            "args), not \"%s\"\n",
+            MAX_RD_ARGS, arg);
+    return -1;
 }
 
 static int parse_version(const char *s, int *minor)
@@ -244,6 +320,20 @@ static int parse_opt(cli_t *c, int opt, const char *arg)
         return 0;
     case OPT_QUIET:
         c->quiet = 1;
+        return 0;
+    case OPT_AUTO_TRANSFER:
+        return parse_auto_transfer(c, arg);
+    case OPT_AUTO_DU:
+        if (sim_xfer_url_check(arg) == 9003 || strlen(arg) > SIM_XFER_DU_URL_MAX) {
+            fprintf(stderr, "cpe-sim: --autonomous-du: not a URL: %s\n", arg);
+            return -1;
+        }
+        c->fleet.auto_du_url = arg;
+        return 0;
+    case OPT_REQUEST_DOWNLOAD:
+        return parse_request_download(c, arg);
+    case OPT_KICKED:
+        c->fleet.kicked = 1;
         return 0;
     default:
         return parse_number_opt(c, opt, arg);
@@ -443,6 +533,8 @@ out:
     sim_fleet_free(f);
     sim_model_free(m);
     free(c.events_buf);
+    free(c.auto_buf);
+    free(c.rd_buf);
     xmlCleanupParser();
     return rc;
 }

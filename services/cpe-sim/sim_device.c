@@ -1,29 +1,39 @@
-/* sim_device: see sim_device.h. */
-#include "sim_device.h"
+/* sim_device: see sim_device.h. Lifecycle, the value overlay, events and
+ * factory reset; the tree is in sim_device_tree.c, attributes in
+ * sim_device_attr.c, the configuration in sim_device_config.c. */
+#include "sim_device_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "acs_util.h"
 
-/* One changed value; the overlay is sorted by idx. */
-typedef struct {
-    size_t idx;
-    char *value;
-} change_t;
+void sim_refs_push(sim_refs_t *l, sim_ref_t ref)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->r = acs_xrealloc(l->r, l->cap * sizeof *l->r);
+    }
+    l->r[l->n++] = ref;
+}
 
-struct sim_device {
-    const sim_model_t *model;
-    char *serial;
-    unsigned index;
-    unsigned retry_count;
-    int64_t boot_mono_ms;
-    change_t *chg;
-    size_t nchg, capchg;
-    sim_event_t *ev;
-    size_t nev, capev;
-    sim_xfer_t *xfer;
-};
+void sim_refs_free(sim_refs_t *l)
+{
+    free(l->r);
+    l->r = NULL;
+    l->n = l->cap = 0;
+}
+
+int sim_device_ref_cmp(sim_ref_t a, sim_ref_t b)
+{
+    if (a.idx != b.idx)
+        return a.idx < b.idx ? -1 : 1;
+    if (a.inst != b.inst)
+        return a.inst < b.inst ? -1 : 1;
+    return 0;
+}
+
+/* ---- lifecycle ---- */
 
 sim_device_t *sim_device_new(const sim_model_t *m, const char *serial, unsigned index)
 {
@@ -39,9 +49,10 @@ void sim_device_free(sim_device_t *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->nchg; i++)
-        free(d->chg[i].value);
-    free(d->chg);
+    sim_device_values_clear(d);
+    free(d->val);
+    sim_device_attr_clear(d);
+    sim_device_tree_clear(d);
     sim_device_events_clear(d);
     free(d->ev);
     sim_xfer_free(d->xfer);
@@ -56,46 +67,16 @@ sim_xfer_t *sim_device_xfer(sim_device_t *d)
     return d->xfer;
 }
 
-/* Placeholder: values and transfers only; attributes and objects to come. */
 void sim_device_factory_reset(sim_device_t *d)
 {
-    for (size_t i = 0; i < d->nchg; i++)
-        free(d->chg[i].value);
-    d->nchg = 0;
+    sim_device_values_clear(d);
+    sim_device_attr_clear(d);
+    sim_device_tree_clear(d);
     if (d->xfer)
         sim_xfer_reset(d->xfer);
     d->boot_mono_ms = acs_now_mono_ms();
-    sim_device_event_add(d, "0 BOOTSTRAP", NULL);
+    sim_device_event_add(d, "0 BOOTSTRAP", NULL); /* discards older events */
     sim_device_event_add(d, "1 BOOT", NULL);
-}
-
-json_t *sim_device_config_export(const sim_device_t *d)
-{
-    json_t *values = json_object();
-    for (size_t k = 0; k < d->nchg; k++)
-        json_object_set_new(values, sim_model_param(d->model, d->chg[k].idx)->name,
-                            json_string(d->chg[k].value));
-    return json_pack("{s:o}", "values", values);
-}
-
-int sim_device_config_import(sim_device_t *d, const json_t *config, char *err, size_t errlen)
-{
-    json_t *values = json_object_get(config, "values");
-    const char *name;
-    json_t *v;
-    if (!json_is_object(values)) {
-        snprintf(err, errlen, "not a configuration: no \"values\" object");
-        return -1;
-    }
-    json_object_foreach(values, name, v) {
-        if (!json_is_string(v) || sim_model_find(d->model, name) < 0) {
-            snprintf(err, errlen, "unknown parameter or bad value: %s", name);
-            return -1;
-        }
-    }
-    json_object_foreach(values, name, v)
-        sim_device_set(d, (size_t)sim_model_find(d->model, name), json_string_value(v));
-    return 0;
 }
 
 const char *sim_device_serial(const sim_device_t *d)
@@ -119,19 +100,23 @@ void sim_device_ctx(const sim_device_t *d, sim_tmpl_ctx_t *ctx)
     ctx->index = d->index;
     ctx->uptime_s = (acs_now_mono_ms() - d->boot_mono_ms) / 1000;
     ctx->now_wall_ms = acs_now_wall_ms();
+    ctx->instance = 0;
 }
 
-/* Position of idx in the overlay, or where it would go (*found = 0). */
-static size_t change_pos(const sim_device_t *d, size_t idx, int *found)
+/* ---- values ---- */
+
+/* Position of ref in the value overlay, or where it would go. */
+static size_t val_pos(const sim_device_t *d, sim_ref_t ref, int *found)
 {
-    size_t lo = 0, hi = d->nchg;
+    size_t lo = 0, hi = d->nval;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (d->chg[mid].idx == idx) {
+        int c = sim_device_ref_cmp(d->val[mid].ref, ref);
+        if (c == 0) {
             *found = 1;
             return mid;
         }
-        if (d->chg[mid].idx < idx)
+        if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -140,59 +125,158 @@ static size_t change_pos(const sim_device_t *d, size_t idx, int *found)
     return lo;
 }
 
-void sim_device_value(const sim_device_t *d, size_t i, acs_buf_t *out)
+void sim_device_values_clear(sim_device_t *d)
+{
+    for (size_t i = 0; i < d->nval; i++)
+        free(d->val[i].value);
+    d->nval = 0;
+}
+
+void sim_device_forget(sim_device_t *d, uint32_t lo, uint32_t hi, uint32_t inst)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < d->nval; i++) {
+        sim_ref_t r = d->val[i].ref;
+        if (r.idx >= lo && r.idx < hi && (inst == SIM_ANY_INST || r.inst == inst))
+            free(d->val[i].value);
+        else
+            d->val[out++] = d->val[i];
+    }
+    d->nval = out;
+    sim_device_attr_forget(d, lo, hi, inst);
+}
+
+void sim_device_get(const sim_device_t *d, sim_ref_t ref, acs_buf_t *out)
 {
     int found;
-    size_t k = change_pos(d, i, &found);
-    const sim_param_t *p = sim_model_param(d->model, i);
+    size_t k = val_pos(d, ref, &found);
+    const sim_param_t *p = sim_model_param(d->model, ref.idx);
     sim_tmpl_ctx_t ctx;
 
     if (found) {
-        acs_buf_puts(out, d->chg[k].value);
+        acs_buf_puts(out, d->val[k].value);
+    } else if (p->flags & SIM_P_COUNT) {
+        acs_buf_printf(out, "%zu", sim_device_tree_count(d, p->link));
     } else if (p->flags & SIM_P_TEMPLATE) {
         sim_device_ctx(d, &ctx);
+        ctx.instance = ref.inst;
         sim_model_render(d->model, p->value, &ctx, out);
     } else {
         acs_buf_puts(out, p->value);
     }
 }
 
+void sim_device_get_public(const sim_device_t *d, sim_ref_t ref, acs_buf_t *out)
+{
+    if (sim_model_param(d->model, ref.idx)->flags & SIM_P_SECRET)
+        return;
+    sim_device_get(d, ref, out);
+}
+
+void sim_device_put(sim_device_t *d, sim_ref_t ref, const char *value)
+{
+    const sim_param_t *p = sim_model_param(d->model, ref.idx);
+    int found;
+    size_t k = val_pos(d, ref, &found);
+
+    /* A template entry has a value only with an instance number, and
+     * nothing else has one: a stray ref must not leave a value that no
+     * name can reach (or that a configuration export could not name). */
+    if (p->type == SIM_T_OBJECT || (p->flags & SIM_P_COUNT) ||
+        !(p->flags & SIM_P_INST) != (ref.inst == 0))
+        return;
+    if (found) {
+        free(d->val[k].value);
+        d->val[k].value = acs_xstrdup(value);
+        return;
+    }
+    if (d->nval == d->capval) {
+        d->capval = d->capval ? d->capval * 2 : 4;
+        d->val = acs_xrealloc(d->val, d->capval * sizeof *d->val);
+    }
+    memmove(&d->val[k + 1], &d->val[k], (d->nval - k) * sizeof *d->val);
+    d->val[k].ref = ref;
+    d->val[k].value = acs_xstrdup(value);
+    d->nval++;
+}
+
+int sim_device_cpe_set(sim_device_t *d, const char *name, const char *value)
+{
+    sim_ref_t ref;
+    const sim_param_t *p;
+    acs_buf_t canon = ACS_BUF_INIT, old = ACS_BUF_INIT;
+    int rc = -1;
+
+    if (sim_device_tree_find(d, name, &ref) != 0)
+        return -1;
+    p = sim_model_param(d->model, ref.idx);
+    if (p->type == SIM_T_OBJECT || (p->flags & SIM_P_COUNT) ||
+        sim_value_check((sim_type_t)p->type, value, &canon) != 0)
+        goto out;
+    sim_device_get(d, ref, &old);
+    sim_device_put(d, ref, canon.data ? canon.data : "");
+    rc = 0;
+    if (strcmp(old.data ? old.data : "", canon.data ? canon.data : "") != 0)
+        rc = sim_device_attr_changed(d, ref);
+out:
+    acs_buf_free(&canon);
+    acs_buf_free(&old);
+    return rc;
+}
+
+static sim_ref_t ref0(size_t i)
+{
+    sim_ref_t r = {(uint32_t)i, 0};
+    return r;
+}
+
+void sim_device_value(const sim_device_t *d, size_t i, acs_buf_t *out)
+{
+    sim_device_get(d, ref0(i), out);
+}
+
 void sim_device_value_public(const sim_device_t *d, size_t i, acs_buf_t *out)
 {
-    if (sim_model_param(d->model, i)->flags & SIM_P_SECRET)
-        return;
-    sim_device_value(d, i, out);
+    sim_device_get_public(d, ref0(i), out);
 }
 
 void sim_device_set(sim_device_t *d, size_t i, const char *value)
 {
-    int found;
-    size_t k = change_pos(d, i, &found);
-
-    if (found) {
-        free(d->chg[k].value);
-        d->chg[k].value = acs_xstrdup(value);
-        return;
-    }
-    if (d->nchg == d->capchg) {
-        d->capchg = d->capchg ? d->capchg * 2 : 4;
-        d->chg = acs_xrealloc(d->chg, d->capchg * sizeof *d->chg);
-    }
-    memmove(&d->chg[k + 1], &d->chg[k], (d->nchg - k) * sizeof *d->chg);
-    d->chg[k].idx = i;
-    d->chg[k].value = acs_xstrdup(value);
-    d->nchg++;
+    sim_device_put(d, ref0(i), value);
 }
 
 size_t sim_device_changed_count(const sim_device_t *d)
 {
-    return d->nchg;
+    size_t n = 0;
+    for (size_t i = 0; i < d->nval; i++)
+        n += d->val[i].ref.inst == 0;
+    return n;
 }
 
 void sim_device_changed_at(const sim_device_t *d, size_t k, size_t *idx, const char **value)
 {
-    *idx = d->chg[k].idx;
-    *value = d->chg[k].value;
+    for (size_t i = 0; i < d->nval; i++) {
+        if (d->val[i].ref.inst != 0)
+            continue;
+        if (k-- == 0) {
+            *idx = d->val[i].ref.idx;
+            *value = d->val[i].value;
+            return;
+        }
+    }
+    *idx = 0;
+    *value = NULL; /* k out of range: a caller bug */
+}
+
+/* ---- events ---- */
+
+static void events_free(sim_device_t *d)
+{
+    for (size_t i = 0; i < d->nev; i++) {
+        free(d->ev[i].code);
+        free(d->ev[i].command_key);
+    }
+    d->nev = 0;
 }
 
 void sim_device_event_add(sim_device_t *d, const char *code, const char *key)
@@ -225,11 +309,11 @@ size_t sim_device_events(const sim_device_t *d, const sim_event_t **ev)
 
 void sim_device_events_clear(sim_device_t *d)
 {
-    for (size_t i = 0; i < d->nev; i++) {
-        free(d->ev[i].code);
-        free(d->ev[i].command_key);
-    }
-    d->nev = 0;
+    events_free(d);
+    /* The value changes travel with "4 VALUE CHANGE": delivered together. */
+    free(d->pending);
+    d->pending = NULL;
+    d->npending = 0;
 }
 
 void sim_device_reboot(sim_device_t *d, const char *command_key)

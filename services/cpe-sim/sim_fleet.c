@@ -17,11 +17,21 @@
 #include "sim_http.h"
 #include "sim_session.h"
 #include "sim_state.h"
+#include "sim_xfer_run.h"
 
 /* Default interval when neither --interval nor the model gives one. */
 #define DEFAULT_INTERVAL_S 300
 /* Progress line period. */
 #define PROGRESS_S 10
+
+/* The transfer side of a CPE, allocated when it first transfers. */
+typedef struct {
+    struct event *timer; /* next queued job or ScheduleInform */
+    sim_xfer_run_t *run; /* the job running, or NULL */
+    int run_over;        /* its I/O is over: finish it when the session ends */
+    int want_session;    /* a session should follow (a completion to report) */
+    int64_t kick_ms;     /* ... after this delay */
+} cpe_xfer_t;
 
 typedef struct {
     sim_fleet_t *fleet;
@@ -29,8 +39,10 @@ typedef struct {
     sim_device_t *dev;
     struct event *timer;
     sim_session_t *session;
-    long done;   /* sessions finished */
-    size_t next; /* wait queue link: index + 1, 0 = end */
+    cpe_xfer_t *xf; /* NULL until the device transfers (sim_device_xfer exists) */
+    long done;      /* sessions finished */
+    size_t next;    /* wait queue link: index + 1, 0 = end */
+    int queued;     /* in the wait queue */
 } cpe_t;
 
 struct sim_fleet {
@@ -41,9 +53,11 @@ struct sim_fleet {
     char connect_addr[INET6_ADDRSTRLEN];
     char ns[48];
     sim_session_env_t env;
+    sim_xfer_env_t xenv;
     cpe_t *cpe;
     size_t n;
     size_t active;               /* running sessions */
+    size_t runs;                 /* running transfers */
     size_t finished;             /* CPEs with all their sessions done */
     size_t wait_head, wait_tail; /* FIFO of due CPEs: index + 1 */
     int stopping;                /* signals received */
@@ -53,18 +67,25 @@ struct sim_fleet {
 };
 
 static void start_session(cpe_t *c);
+static void xfer_check(cpe_t *c);
 
 /* ---- scheduling ---- */
 
 static void check_end(sim_fleet_t *f)
 {
-    if (f->active == 0 && (f->finished == f->n || f->stopping))
+    if (f->active == 0 && f->runs == 0 && (f->finished == f->n || f->stopping))
         event_base_loopbreak(f->base);
+}
+
+static int sessions_left(const cpe_t *c)
+{
+    return c->fleet->o.sessions == 0 || c->done < c->fleet->o.sessions;
 }
 
 static void enqueue(cpe_t *c)
 {
     sim_fleet_t *f = c->fleet;
+    c->queued = 1;
     c->next = 0;
     if (f->wait_tail)
         f->cpe[f->wait_tail - 1].next = c->no + 1;
@@ -80,8 +101,14 @@ static void pump(sim_fleet_t *f)
         f->wait_head = c->next;
         if (!f->wait_head)
             f->wait_tail = 0;
+        c->queued = 0;
         start_session(c);
     }
+}
+
+static sim_xfer_t *cpe_xfer(cpe_t *c)
+{
+    return c->xf ? sim_device_xfer(c->dev) : NULL;
 }
 
 static void due_cb(evutil_socket_t fd, short what, void *arg)
@@ -89,8 +116,16 @@ static void due_cb(evutil_socket_t fd, short what, void *arg)
     cpe_t *c = arg;
     sim_fleet_t *f = c->fleet;
 
-    if (f->stopping)
+    if (f->stopping || c->session || c->queued)
         return;
+    /* A job due now runs first; the session follows it and reports it. */
+    if (c->xf && !c->xf->run && sim_xfer_job_due(cpe_xfer(c), acs_now_wall_ms())) {
+        c->xf->want_session = 1;
+        c->xf->kick_ms = 0;
+        xfer_check(c);
+        if (c->xf->run)
+            return;
+    }
     if (f->active < f->o.concurrency && !f->wait_head)
         start_session(c);
     else
@@ -108,7 +143,7 @@ static int64_t next_delay_ms(const cpe_t *c, const sim_session_result_t *res)
     long interval = c->fleet->o.interval_s;
     int64_t ms;
 
-    if (res->fx.reboot)
+    if (res->fx.reboot || res->fx.factory_reset)
         ms = SIM_FLEET_REBOOT_DELAY_MS;
     else {
         if (interval < 0)
@@ -125,9 +160,138 @@ static void save_state(cpe_t *c)
     char err[256];
     if (!c->fleet->o.state_dir)
         return;
-    if (sim_state_save(c->fleet->o.state_dir, c->dev, err, sizeof err) != 0)
+    if (sim_state_save(c->fleet->o.state_dir, c->dev, cpe_xfer(c), err, sizeof err) != 0)
         acs_log_kv(ACS_LOG_WARN, "cannot save state", "serial", sim_device_serial(c->dev), "error",
                    err, NULL);
+}
+
+/* ---- transfers ---- */
+
+static void xfer_due_cb(evutil_socket_t fd, short what, void *arg)
+{
+    cpe_t *c = arg;
+    xfer_check(c);
+    check_end(c->fleet);
+}
+
+/* The device has transfer state from now on. */
+static void mark_xfer(cpe_t *c)
+{
+    if (c->xf)
+        return;
+    c->xf = acs_xcalloc(1, sizeof *c->xf);
+    c->xf->timer = evtimer_new(c->fleet->base, xfer_due_cb, c);
+    if (!c->xf->timer)
+        acs_warn("out of event resources: delayed transfers of %s wait for its next session",
+                 sim_device_serial(c->dev));
+}
+
+/* Start a session of c soon (after delay_ms), unless one runs or waits. */
+static void kick_session(cpe_t *c, int64_t delay_ms)
+{
+    if (!sessions_left(c) || c->fleet->stopping || c->session || c->queued)
+        return;
+    evtimer_del(c->timer);
+    schedule(c, delay_ms);
+}
+
+static void count_dropped(cpe_t *c)
+{
+    unsigned n = sim_xfer_take_dropped(cpe_xfer(c));
+    while (n-- > 0)
+        sim_stats_cpe_request(c->fleet->stats, c->no, "(outbox full)", SIM_STATS_REQ_DROPPED);
+}
+
+/* Apply the result of c's run, whose I/O is over, and queue its report. */
+static void finish_run(cpe_t *c)
+{
+    sim_xfer_outcome_t out;
+
+    sim_xfer_run_finish(c->xf->run, c->dev, &out);
+    c->xf->run = NULL;
+    c->xf->run_over = 0;
+    c->fleet->runs--;
+    sim_stats_transfer(c->fleet->stats, c->no, out.method, out.fault);
+    count_dropped(c);
+    if (out.reported || out.reboot) {
+        /* A new event: the CPE informs now, not after its interval. */
+        c->xf->want_session = 1;
+        c->xf->kick_ms = out.reboot ? SIM_FLEET_REBOOT_DELAY_MS : 0;
+    }
+}
+
+static void run_done(sim_xfer_run_t *run, void *arg)
+{
+    cpe_t *c = arg;
+
+    if (c->session) {
+        c->xf->run_over = 1; /* applied when the session ends */
+        return;
+    }
+    finish_run(c);
+    save_state(c);
+    xfer_check(c);
+    check_end(c->fleet);
+}
+
+/* Between sessions: raise due ScheduleInforms, start a due job, start the
+ * session a completion wants, arm the timer for what is due next. */
+static void xfer_check(cpe_t *c)
+{
+    sim_fleet_t *f = c->fleet;
+    sim_xfer_t *x = cpe_xfer(c);
+    int64_t now = acs_now_wall_ms(), next;
+
+    if (!x || f->stopping || c->session)
+        return;
+    if (sim_xfer_raise_scheduled(x, c->dev, now) > 0) {
+        c->xf->want_session = 1;
+        c->xf->kick_ms = 0;
+    }
+    if (!c->xf->run && sim_xfer_job_due(x, now)) {
+        c->xf->run = sim_xfer_run_start(&f->xenv, c->dev, now, run_done, c);
+        if (c->xf->run)
+            f->runs++;
+    }
+    if (!c->xf->run && c->xf->want_session) {
+        c->xf->want_session = 0;
+        kick_session(c, c->xf->kick_ms);
+    }
+    if (!c->xf->timer)
+        return;
+    evtimer_del(c->xf->timer);
+    next = sim_xfer_next_due(x);
+    if (!c->xf->run && next != INT64_MAX) {
+        int64_t ms = next > now ? next - now : 0;
+        struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+        evtimer_add(c->xf->timer, &tv);
+    }
+}
+
+/* Stop c's running job (queued again: it restarts in a later run). */
+static void abort_run(cpe_t *c)
+{
+    if (!c->xf || !c->xf->run)
+        return;
+    sim_xfer_run_abort(c->xf->run, c->dev);
+    c->xf->run = NULL;
+    c->xf->run_over = 0;
+    c->fleet->runs--;
+}
+
+/* After a session: what the ACS ordered that takes effect now. */
+static void apply_effects(cpe_t *c, const sim_session_result_t *res)
+{
+    if (res->xfer_used)
+        mark_xfer(c);
+    if (res->fx.factory_reset) {
+        abort_run(c); /* its job is forgotten with the rest */
+        sim_device_factory_reset(c->dev);
+    }
+    if (res->fx.reboot)
+        sim_device_reboot(c->dev, res->fx.command_key);
+    if (c->xf && c->xf->run_over)
+        finish_run(c);
 }
 
 /* Book-keeping after a session of c, whether it ran or could not start.
@@ -146,16 +310,16 @@ static void session_ended(cpe_t *c, const sim_session_result_t *res, int do_pump
         sim_device_set_retry_count(c->dev, sim_device_retry_count(c->dev) + 1);
         acs_log_kv(ACS_LOG_WARN, "session failed", "serial", serial, "error", res->error, NULL);
     }
-    if (res->fx.reboot)
-        sim_device_reboot(c->dev, res->fx.command_key);
+    apply_effects(c, res);
     save_state(c);
     c->done++;
-    if (f->o.sessions == 0 || c->done < f->o.sessions) {
+    if (sessions_left(c)) {
         if (!f->stopping)
             schedule(c, next_delay_ms(c, res));
     } else {
         f->finished++;
     }
+    xfer_check(c);
     if (do_pump)
         pump(f);
     check_end(f);
@@ -172,12 +336,15 @@ static void session_done(const sim_session_result_t *res, void *arg)
 static void start_session(cpe_t *c)
 {
     sim_fleet_t *f = c->fleet;
+    sim_xfer_t *x = cpe_xfer(c);
     const sim_event_t *ev;
 
+    evtimer_del(c->timer);
+    sim_xfer_inform_events(x, c->dev);
     if (sim_device_events(c->dev, &ev) == 0)
         sim_device_event_add(c->dev, "2 PERIODIC", NULL);
     f->active++;
-    c->session = sim_session_start(&f->env, c->dev, c->no, session_done, c);
+    c->session = sim_session_start(&f->env, c->dev, x, c->no, session_done, c);
     if (!c->session) {
         sim_session_result_t res;
         memset(&res, 0, sizeof res);
@@ -198,12 +365,18 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
     if (f->stopping == 1) {
         acs_info("signal %d: no new sessions, waiting for %zu running (again to interrupt)",
                  (int)sig, f->active);
-        for (size_t i = 0; i < f->n; i++)
+        for (size_t i = 0; i < f->n; i++) {
             evtimer_del(f->cpe[i].timer);
+            if (f->cpe[i].xf && f->cpe[i].xf->timer)
+                evtimer_del(f->cpe[i].xf->timer);
+            f->cpe[i].queued = 0;
+        }
         f->wait_head = f->wait_tail = 0;
     } else {
-        acs_info("signal %d: interrupting %zu sessions", (int)sig, f->active);
+        acs_info("signal %d: interrupting %zu sessions and %zu transfers", (int)sig, f->active,
+                 f->runs);
         for (size_t i = 0; i < f->n; i++) {
+            abort_run(&f->cpe[i]);
             if (f->cpe[i].session)
                 sim_session_abort(f->cpe[i].session);
         }
@@ -214,9 +387,9 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 static void progress_cb(evutil_socket_t fd, short what, void *arg)
 {
     sim_fleet_t *f = arg;
-    acs_info("progress: sessions ok=%llu failed=%llu running=%zu",
+    acs_info("progress: sessions ok=%llu failed=%llu running=%zu transfers running=%zu",
              (unsigned long long)sim_stats_sessions_ok(f->stats),
-             (unsigned long long)sim_stats_sessions_failed(f->stats), f->active);
+             (unsigned long long)sim_stats_sessions_failed(f->stats), f->active, f->runs);
 }
 
 /* ---- setup ---- */
@@ -244,13 +417,44 @@ static int resolve(sim_fleet_t *f, char *err, size_t errlen)
     return 0;
 }
 
+/* What the command line asks every CPE to send or do autonomously. */
+static int add_cli_requests(cpe_t *c, char *err, size_t errlen)
+{
+    const sim_fleet_opts_t *o = &c->fleet->o;
+    sim_xfer_t *x;
+    int64_t now = acs_now_wall_ms();
+    char arg[32];
+    int rc = 0;
+
+    if (!o->auto_transfer_url && !o->auto_du_url && !o->request_download && !o->kicked)
+        return 0;
+    mark_xfer(c);
+    x = sim_device_xfer(c->dev);
+    if (o->auto_transfer_url)
+        rc |= sim_xfer_add_autonomous(x, o->auto_transfer_url, o->auto_transfer_type, now);
+    if (o->auto_du_url)
+        rc |= sim_xfer_add_autonomous_du(x, o->auto_du_url, now);
+    if (o->request_download)
+        rc |= sim_xfer_add_request_download(x, o->request_download, o->rd_names, o->rd_values,
+                                            o->rd_nargs);
+    snprintf(arg, sizeof arg, "%u", sim_device_index(c->dev));
+    if (o->kicked)
+        rc |= sim_xfer_add_kicked(x, "kick", "cpe-sim", arg, "/kicked/done");
+    if (rc) {
+        snprintf(err, errlen, "%s: no room for the command line's requests (queue full)",
+                 sim_device_serial(c->dev));
+        return -1;
+    }
+    return 0;
+}
+
 /* Device i: serial, stats identity, saved state, first events. */
 static int make_device(sim_fleet_t *f, size_t i, char *err, size_t errlen)
 {
     cpe_t *c = &f->cpe[i];
     unsigned index = f->o.start_index + (unsigned)i;
     char serial[128], devid[ACS_DEVICE_ID_MAX + 1];
-    int found = 0;
+    unsigned flags = 0;
 
     snprintf(serial, sizeof serial, "%s%06u", f->o.serial_prefix, index);
     if (acs_device_id(sim_model_oui(f->model), sim_model_product_class(f->model), serial, devid,
@@ -272,14 +476,16 @@ static int make_device(sim_fleet_t *f, size_t i, char *err, size_t errlen)
             snprintf(err, errlen, "serial %s is not usable as a state file name", serial);
             return -1;
         }
-        if (sim_state_load(f->o.state_dir, c->dev, &found, err, errlen) != 0)
+        if (sim_state_load(f->o.state_dir, c->dev, &flags, err, errlen) != 0)
             return -1;
+        if (flags & SIM_STATE_XFER)
+            mark_xfer(c);
     }
-    if (!found || f->o.events_given) {
+    if (!(flags & SIM_STATE_FOUND) || f->o.events_given) {
         for (size_t k = 0; k < f->o.nevents; k++)
             sim_device_event_add(c->dev, f->o.events[k], NULL);
     }
-    return 0;
+    return add_cli_requests(c, err, errlen);
 }
 
 static int setup_loop(sim_fleet_t *f, char *err, size_t errlen)
@@ -331,6 +537,8 @@ sim_fleet_t *sim_fleet_new(const sim_model_t *m, const sim_fleet_opts_t *o, char
     f->env.timeout_s = o->timeout_s;
     f->env.no_cookies = o->no_cookies;
     f->env.stats = f->stats;
+    f->xenv.base = f->base;
+    f->xenv.timeout_s = o->timeout_s;
     return f;
 fail:
     if (err[0] == '\0')
@@ -375,11 +583,16 @@ void sim_fleet_free(sim_fleet_t *f)
         return;
     f->stopping++; /* an aborted session must not schedule another */
     for (size_t i = 0; f->cpe && i < f->n; i++) {
-        if (f->cpe[i].session)
-            sim_session_abort(f->cpe[i].session);
-        if (f->cpe[i].timer)
-            event_free(f->cpe[i].timer);
-        sim_device_free(f->cpe[i].dev);
+        cpe_t *c = &f->cpe[i];
+        if (c->session)
+            sim_session_abort(c->session);
+        abort_run(c);
+        if (c->timer)
+            event_free(c->timer);
+        if (c->xf && c->xf->timer)
+            event_free(c->xf->timer);
+        free(c->xf);
+        sim_device_free(c->dev);
     }
     free(f->cpe);
     if (f->sigint)

@@ -1,9 +1,15 @@
 /* sim_fleet: N simulated CPEs on one libevent loop. Creates the devices,
  * schedules each one's sessions (first at its ramp offset, then every
  * interval, at most `concurrency` at once, the rest waiting in FIFO order),
- * keeps the counters, and saves device state after each session when a
- * state directory is set. SIGINT/SIGTERM stop new sessions and let running
- * ones end; a second signal interrupts them.
+ * runs their transfers between sessions (sim_xfer_run.h: a job starts when
+ * it is due and no session of the device runs; its result is applied when
+ * no session runs; then the next session starts at once, or 200 ms later
+ * after a reboot, to report it), raises due ScheduleInforms, keeps the
+ * counters, and saves device state after each session and transfer when a
+ * state directory is set. The run ends when every CPE did its sessions and
+ * no transfer runs (a transfer due later stays queued in the state file).
+ * SIGINT/SIGTERM stop new sessions and transfers and let running ones end;
+ * a second signal interrupts them.
  */
 #ifndef SIM_FLEET_H
 #define SIM_FLEET_H
@@ -30,6 +36,15 @@ typedef struct {
     int timeout_s;
     const char *state_dir; /* NULL: no state kept */
     long ramp_ms;          /* first sessions spread over this many ms */
+    /* Requests of the command line, made by every CPE (NULL / 0: none). */
+    const char *auto_transfer_url;  /* --autonomous-transfer: download it... */
+    const char *auto_transfer_type; /* ... with this FileType */
+    const char *auto_du_url;        /* --autonomous-du: install the DU at this URL */
+    const char *request_download;   /* --request-download: its FileType */
+    const char *const *rd_names;    /* ... and FileTypeArgs */
+    const char *const *rd_values;
+    size_t rd_nargs;
+    int kicked; /* --kicked */
 } sim_fleet_opts_t;
 
 typedef struct sim_fleet sim_fleet_t;

@@ -161,3 +161,23 @@ long sim_http_retry_after(const char *value)
         return -1;
     return v > 86400 ? 86400 : v;
 }
+
+int sim_http_pick_challenge(const char *const *values, size_t n, acs_challenge_t *out)
+{
+    acs_challenge_t c;
+    int found = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (strlen(values[i]) > ACS_AUTH_MAX_HEADER || acs_challenge_parse(values[i], &c) != 0)
+            continue;
+        if (c.scheme == ACS_AUTH_DIGEST) {
+            *out = c;
+            return 0;
+        }
+        if (!found) {
+            *out = c;
+            found = 1;
+        }
+    }
+    return found ? 0 : -1;
+}

@@ -1,5 +1,6 @@
-/* sim_http: the pure parts of the CPE's HTTP client: the ACS URL, the
- * session cookie jar, Retry-After. No I/O, nothing blocks; input from the
+/* sim_http: the pure parts of the CPE's HTTP clients (sessions and file
+ * transfers): URLs, the session cookie jar, Retry-After, picking the
+ * challenge to answer. No I/O, nothing blocks; input from the
  * ACS is bounded and a malformed header is ignored, never a crash.
  */
 #ifndef SIM_HTTP_H
@@ -8,6 +9,7 @@
 #include <stddef.h>
 
 #include "acs_buf.h"
+#include "acs_http_auth.h"
 
 typedef struct {
     char host[256];     /* name or address, IPv6 without brackets */
@@ -49,5 +51,11 @@ void sim_cookies_clear(sim_cookies_t *jar);
 /* Seconds of a Retry-After value in delta-seconds form (capped at one day),
  * or -1 (absent, or an HTTP-date, which the simulator does not honour). */
 long sim_http_retry_after(const char *value);
+
+/* Pick the challenge to answer among n WWW-Authenticate values: the first
+ * Digest one, else the first Basic one; values over ACS_AUTH_MAX_HEADER or
+ * malformed are skipped. 0 and *out filled, or -1 if none is usable. */
+int sim_http_pick_challenge(const char *const *values, size_t n, acs_challenge_t *out)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -8,6 +8,13 @@
  * of every default value. What a CPE changes lives in its own overlay
  * (sim_device.h).
  *
+ * Multi-instance tables are declared by a template: "X.{i}." and the
+ * parameters below it ("X.{i}.Enable") describe what an instance added by
+ * AddObject looks like; the template entries sit in the sorted table (after
+ * the table's static instances "X.1."...) but are never part of a device's
+ * tree themselves. Each entry knows its parent and the end of its subtree,
+ * so walking a device's view is a skip over ranges.
+ *
  * Loading is strict (a model is ours, a typo should stop the run); nothing
  * here does I/O except sim_model_load reading its file, and nothing blocks.
  */
@@ -21,19 +28,46 @@
 #include "sim_value.h"
 
 /* Flags of a table entry. */
-#define SIM_P_WRITABLE 0x01u /* SetParameterValues may change it (objects: Add/Delete) */
-#define SIM_P_SECRET 0x02u   /* reads back as "" (passwords), as on real CPEs */
-#define SIM_P_TEMPLATE 0x04u /* value holds {placeholders}: render before use */
-#define SIM_P_FORCED 0x08u   /* forced-inform: in every Inform's ParameterList */
+#define SIM_P_WRITABLE 0x0001u /* SetParameterValues may change it; objects: see below */
+#define SIM_P_SECRET 0x0002u   /* reads back as "" (passwords), as on real CPEs */
+#define SIM_P_TEMPLATE 0x0004u /* value holds {placeholders}: render before use */
+#define SIM_P_FORCED 0x0008u   /* forced-inform: in every Inform's ParameterList */
+/* A multi-instance table "X." that has a template "X.{i}." in the model:
+ * AddObject may add instances to it if it is also SIM_P_WRITABLE (and then
+ * its instances are writable = deletable). */
+#define SIM_P_TABLE 0x0010u
+/* The template "X.{i}." or an entry below it. Template entries are never in
+ * a device's tree themselves: each instance a device adds is a copy of
+ * them with {i} replaced by its number (sim_device.h). */
+#define SIM_P_INST 0x0020u
+/* "<Name>NumberOfEntries" next to a table "<Name>.": its value is the
+ * number of instances the device has, computed when read. */
+#define SIM_P_COUNT 0x0040u
+/* activeNotify="canDeny": the CPE refuses active notification (9009), as
+ * for counters that change all the time (cwmp-reference.md 7.4). */
+#define SIM_P_NOTIFY_DENY 0x0080u
+/* activeNotify="forceEnabled": always active notification, whatever the ACS
+ * asks (DeviceInfo.SoftwareVersion, DeviceInfo.ProvisioningCode). */
+#define SIM_P_NOTIFY_FORCED 0x0100u
 
 /* Longest full name (cwmp-reference.md 2.3: names are string(256)). */
 #define SIM_NAME_MAX 256
 
+/* "No such entry" in the index fields of sim_param_t. */
+#define SIM_NONE UINT32_MAX
+
 typedef struct {
-    char *name;   /* full path; objects end in '.' */
-    char *value;  /* template text; "" for objects */
-    uint8_t type; /* sim_type_t */
-    uint8_t flags;
+    char *name;      /* full path; objects end in '.'; templates hold one "{i}" */
+    char *value;     /* template text; "" for objects */
+    uint16_t flags;  /* SIM_P_* */
+    uint8_t type;    /* sim_type_t */
+    uint8_t notify;  /* default Notification attribute, 0..6 */
+    uint32_t parent; /* index of the enclosing object; SIM_NONE for the root */
+    uint32_t end;    /* index past the last entry at or below this one */
+    /* SIM_P_TABLE: its template object "X.{i}."; SIM_P_INST: the template
+     * object it belongs to (itself for the template object); SIM_P_COUNT:
+     * the table object it counts; otherwise SIM_NONE. */
+    uint32_t link;
 } sim_param_t;
 
 typedef struct sim_model sim_model_t;
@@ -44,6 +78,7 @@ typedef struct {
     unsigned index;      /* the CPE's number (--start-index + i) */
     int64_t uptime_s;    /* seconds since the simulated boot */
     int64_t now_wall_ms; /* for {now} */
+    uint32_t instance;   /* for {i}: the instance number of a template entry */
 } sim_tmpl_ctx_t;
 
 /* Load a model file. Returns a new model (free with sim_model_free), or NULL
@@ -68,15 +103,16 @@ const sim_param_t *sim_model_param(const sim_model_t *m, size_t i);
 const char *sim_model_root(const sim_model_t *m);
 
 /* Index of the entry named exactly name (objects with their final '.'), or
- * -1. O(log n). */
+ * -1. O(log n). Template entries are found by their "{i}" name: a device's
+ * view of the tree (instances added, deleted) is sim_device_tree_find. */
 long sim_model_find(const sim_model_t *m, const char *name);
 
 /* Index of <root>ManagementServer.<leaf>, or -1 if the model lacks it. */
 long sim_model_find_ms(const sim_model_t *m, const char *leaf);
 
-/* The range [*first, *end) of entries at or below path: path is "" (the
- * whole table) or an object name ending in '.'. Returns 0, or -1 (range
- * empty) if no such object exists. */
+/* The range [*first, *end) of model entries at or below path: path is ""
+ * (the whole table) or an object name ending in '.'. Returns 0, or -1 (range
+ * empty) if no such object exists. Template entries are included. */
 int sim_model_subtree(const sim_model_t *m, const char *path, size_t *first, size_t *end);
 
 /* Forced-inform entries: *idx points at n indexes into the table, in the
@@ -97,21 +133,26 @@ void sim_model_set_identity(sim_model_t *m, const char *manufacturer, const char
 
 /* Replace the default (template) value of the parameter named name, e.g. the
  * CLI's --username "{serial}" for ManagementServer.Username. Returns 0, or
- * -1 if there is no such parameter or the template is invalid. Call before
- * any device is created. */
+ * -1 if there is no such parameter, it is computed (SIM_P_COUNT), or the
+ * template is invalid ({i} outside a table template). Call before any
+ * device is created. */
 int sim_model_set_default(sim_model_t *m, const char *name, const char *value)
     __attribute__((warn_unused_result));
 
 /* Append tmpl with its placeholders substituted to out. Placeholders:
  * {serial} {index} {oui} {product_class} {manufacturer} {ip} (10.x.y.z from
  * the index) {mac} (02:00:xx:xx:xx:xx from the index) {uptime} (seconds)
- * {now} (dateTime). An unknown placeholder is copied as is (a loaded model
- * has none). Never fails. */
+ * {now} (dateTime) {i} (the instance number, in template entries only). An
+ * unknown placeholder is copied as is (a loaded model has none). Never
+ * fails. */
 void sim_model_render(const sim_model_t *m, const char *tmpl, const sim_tmpl_ctx_t *ctx,
                       acs_buf_t *out);
 
 /* 0 if every '{' of tmpl starts a known placeholder, else -1. */
 int sim_model_template_check(const char *tmpl) __attribute__((warn_unused_result));
+
+/* 1 if p is a table template object "X.{i}.". */
+int sim_model_is_template(const sim_param_t *p);
 
 /* Compare two paths segment by segment, instance numbers by value, so that
  * "Host.2." sorts before "Host.10." and an object before what it contains;

@@ -22,12 +22,15 @@
 #include "acs_log.h"
 #include "acs_util.h"
 
-enum { ST_INFORM, ST_EXCHANGE, ST_DONE };
+enum { ST_INFORM, ST_REQUESTS, ST_EXCHANGE, ST_DONE };
 
 struct sim_session {
     const sim_session_env_t *env;
     sim_device_t *dev;
+    sim_xfer_t *xfer; /* NULL: the device has no pending requests */
     size_t dev_no;
+    size_t req;      /* ST_REQUESTS: the pending request being sent */
+    unsigned resent; /* times it was sent again after an ACS fault 8005 */
     sim_session_done_fn done;
     void *arg;
     struct evhttp_connection *evcon;
@@ -208,23 +211,16 @@ static void store_cookies(sim_session_t *s, struct evkeyvalq *h)
 /* Pick the challenge to answer: Digest if offered, else Basic. */
 static int pick_challenge(struct evkeyvalq *h, acs_challenge_t *out)
 {
+    const char *values[8];
+    size_t n = 0;
     struct evkeyval *kv;
-    acs_challenge_t c;
-    int found = 0;
 
     TAILQ_FOREACH(kv, h, next)
     {
-        if (strcasecmp(kv->key, "WWW-Authenticate") != 0 ||
-            strlen(kv->value) > ACS_AUTH_MAX_HEADER || acs_challenge_parse(kv->value, &c) != 0)
-            continue;
-        if (c.scheme == ACS_AUTH_DIGEST || !found) {
-            *out = c;
-            found = 1;
-        }
-        if (c.scheme == ACS_AUTH_DIGEST)
-            break;
+        if (n < 8 && strcasecmp(kv->key, "WWW-Authenticate") == 0)
+            values[n++] = kv->value;
     }
-    return found ? 0 : -1;
+    return sim_http_pick_challenge(values, n, out);
 }
 
 static void on_401(sim_session_t *s, struct evkeyvalq *h)
@@ -253,6 +249,56 @@ static void next_post(sim_session_t *s)
     send_post(s);
 }
 
+/* ---- CPE requests (after InformResponse, before the empty POST) ---- */
+
+/* Send pending request s->req, or the empty POST when none is left. */
+static void next_request(sim_session_t *s)
+{
+    acs_buf_reset(&s->post);
+    if (s->xfer && s->req < sim_xfer_request_count(s->xfer)) {
+        snprintf(s->id, sizeof s->id, "sim-%u", ++session_counter);
+        sim_xfer_request_build(s->xfer, s->req, s->env->ns, s->id, &s->post);
+    } else {
+        s->state = ST_EXCHANGE;
+    }
+    next_post(s);
+}
+
+/* The ACS's answer to pending request s->req: its response removes it; a
+ * fault 8005 sends it again (at most SIM_SESSION_RESENDS times, then it
+ * waits for the next session); another fault drops it. */
+static void on_request_answer(sim_session_t *s, const sim_soap_msg_t *m)
+{
+    const char *method = sim_xfer_request_method(s->xfer, s->req);
+    size_t mlen = strlen(method);
+
+    if (m->kind == SIM_SOAP_EMPTY) {
+        finish(s, 1, NULL); /* the ACS ended the session: the request waits */
+    } else if (m->kind == SIM_SOAP_RESPONSE && strncmp(m->method, method, mlen) == 0 &&
+               strcmp(m->method + mlen, "Response") == 0) {
+        sim_stats_cpe_request(s->env->stats, s->dev_no, method, SIM_STATS_REQ_ANSWERED);
+        sim_xfer_request_remove(s->xfer, s->req);
+        s->resent = 0;
+        next_request(s);
+    } else if (m->kind == SIM_SOAP_FAULT && m->fault_code == 8005) {
+        sim_stats_cpe_request(s->env->stats, s->dev_no, method, SIM_STATS_REQ_RETRIED);
+        if (++s->resent > SIM_SESSION_RESENDS) {
+            s->req++; /* kept for the next session */
+            s->resent = 0;
+        }
+        next_request(s);
+    } else if (m->kind == SIM_SOAP_FAULT) {
+        acs_log_kv(ACS_LOG_WARN, "ACS refused a request, dropped", "serial",
+                   sim_device_serial(s->dev), "method", method, "fault", m->fault_string, NULL);
+        sim_stats_cpe_request(s->env->stats, s->dev_no, method, SIM_STATS_REQ_DROPPED);
+        sim_xfer_request_remove(s->xfer, s->req);
+        s->resent = 0;
+        next_request(s);
+    } else {
+        finish(s, 0, "expected %sResponse, got %s", method, m->method);
+    }
+}
+
 static void on_inform_answer(sim_session_t *s, const sim_soap_msg_t *m)
 {
     if (m->kind == SIM_SOAP_FAULT) {
@@ -260,13 +306,23 @@ static void on_inform_answer(sim_session_t *s, const sim_soap_msg_t *m)
     } else if (m->kind == SIM_SOAP_RESPONSE && strcmp(m->method, "InformResponse") == 0) {
         sim_device_events_clear(s->dev);
         s->res.delivered = 1;
-        s->state = ST_EXCHANGE;
-        acs_buf_reset(&s->post);
-        next_post(s);
+        s->state = ST_REQUESTS;
+        next_request(s);
     } else {
         finish(s, 0, "expected InformResponse, got %s",
                m->kind == SIM_SOAP_EMPTY ? "an empty answer" : m->method);
     }
+}
+
+/* Keep what the session must do after it ends. */
+static void merge_effects(sim_session_t *s, const sim_rpc_effects_t *fx)
+{
+    if (fx->reboot) {
+        s->res.fx.reboot = 1;
+        snprintf(s->res.fx.command_key, sizeof s->res.fx.command_key, "%s", fx->command_key);
+    }
+    if (fx->factory_reset)
+        s->res.fx.factory_reset = 1;
 }
 
 static void on_acs_message(sim_session_t *s, const sim_soap_msg_t *m)
@@ -289,8 +345,9 @@ static void on_acs_message(sim_session_t *s, const sim_soap_msg_t *m)
     sim_stats_rpc(s->env->stats, s->dev_no, m->method);
     acs_buf_reset(&s->post);
     int fault = sim_rpc_handle(s->dev, m, s->env->ns, &s->post, &fx);
-    if (fx.reboot)
-        s->res.fx = fx;
+    merge_effects(s, &fx);
+    if (sim_xfer_method(m->method))
+        s->res.xfer_used = 1;
     if (acs_log_enabled(ACS_LOG_DEBUG))
         acs_debug("rpc %s answered %s%d serial=%s", m->method, fault ? "fault " : "status ", fault,
                   sim_device_serial(s->dev));
@@ -311,6 +368,8 @@ static void on_body(sim_session_t *s, struct evhttp_request *req, int status)
         finish(s, 0, "bad message from the ACS: %s", err);
     } else if (s->state == ST_INFORM) {
         on_inform_answer(s, &m);
+    } else if (s->state == ST_REQUESTS) {
+        on_request_answer(s, &m);
     } else {
         on_acs_message(s, &m);
     }
@@ -374,14 +433,15 @@ static void load_credentials(sim_session_t *s)
     s->password = acs_buf_steal(&b, NULL);
 }
 
-sim_session_t *sim_session_start(const sim_session_env_t *env, sim_device_t *d, size_t dev_no,
-                                 sim_session_done_fn done, void *arg)
+sim_session_t *sim_session_start(const sim_session_env_t *env, sim_device_t *d, sim_xfer_t *x,
+                                 size_t dev_no, sim_session_done_fn done, void *arg)
 {
     sim_session_t *s = acs_xcalloc(1, sizeof *s);
     sim_inform_opts_t io;
 
     s->env = env;
     s->dev = d;
+    s->xfer = x;
     s->dev_no = dev_no;
     s->done = done;
     s->arg = arg;

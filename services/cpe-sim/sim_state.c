@@ -67,14 +67,44 @@ static void load_events(sim_device_t *d, json_t *events)
     }
 }
 
-int sim_state_load(const char *dir, sim_device_t *d, int *found, char *err, size_t errlen)
+/* The configuration: through sim_device_config_import, else value by value. */
+static void load_config(sim_device_t *d, json_t *config)
+{
+    char err[256];
+    json_t *values = json_object_get(config, "values");
+
+    if (sim_device_config_import(d, config, err, sizeof err) == 0)
+        return;
+    acs_log_kv(ACS_LOG_WARN, "state: configuration not imported, loading values one by one",
+               "serial", sim_device_serial(d), "reason", err, NULL);
+    if (json_is_object(values))
+        load_values(d, values);
+}
+
+static void load_xfer(sim_device_t *d, json_t *xfer, unsigned *flags)
+{
+    char err[128];
+    unsigned skipped = 0;
+
+    if (!json_is_object(xfer))
+        return;
+    if (sim_xfer_from_json(sim_device_xfer(d), xfer, &skipped, err, sizeof err) != 0)
+        acs_log_kv(ACS_LOG_WARN, "state: transfer state skipped", "serial", sim_device_serial(d),
+                   "reason", err, NULL);
+    if (skipped)
+        acs_warn("state: %u malformed transfer entries skipped serial=%s", skipped,
+                 sim_device_serial(d));
+    *flags |= SIM_STATE_XFER;
+}
+
+int sim_state_load(const char *dir, sim_device_t *d, unsigned *flags, char *err, size_t errlen)
 {
     char path[4096];
     json_error_t jerr;
-    json_t *root = NULL, *values, *events, *retry;
+    json_t *root = NULL, *config, *values, *events, *retry;
     int rc = -1;
 
-    *found = 0;
+    *flags = 0;
     if (state_path(dir, d, "", path, sizeof path) != 0) {
         snprintf(err, errlen, "state path too long");
         return -1;
@@ -86,44 +116,54 @@ int sim_state_load(const char *dir, sim_device_t *d, int *found, char *err, size
         snprintf(err, errlen, "%s: %s", path, root ? "not an object" : jerr.text);
         goto out;
     }
-    *found = 1;
+    *flags |= SIM_STATE_FOUND;
+    config = json_object_get(root, "config");
     values = json_object_get(root, "values");
     events = json_object_get(root, "events");
     retry = json_object_get(root, "retry_count");
-    if (json_is_object(values))
+    if (json_is_object(config))
+        load_config(d, config);
+    else if (json_is_object(values))
         load_values(d, values);
     if (json_is_array(events))
         load_events(d, events);
+    if (json_is_array(json_object_get(root, "value_changes")))
+        sim_device_attr_pending_import(d, json_object_get(root, "value_changes"));
     if (json_is_integer(retry) && json_integer_value(retry) >= 0 &&
         json_integer_value(retry) < 1000000)
         sim_device_set_retry_count(d, (unsigned)json_integer_value(retry));
+    load_xfer(d, json_object_get(root, "xfer"), flags);
     rc = 0;
 out:
     json_decref(root);
     return rc;
 }
 
-static json_t *state_json(const sim_device_t *d)
+static json_t *state_json(const sim_device_t *d, const sim_xfer_t *x)
 {
-    const sim_model_t *m = sim_device_model(d);
-    json_t *values = json_object(), *events = json_array();
+    json_t *events = json_array(), *root;
     const sim_event_t *ev;
     size_t nev = sim_device_events(d, &ev);
+    json_t *xfer = sim_xfer_to_json(x);
+    json_t *changes = sim_device_attr_pending_export(d);
 
-    for (size_t k = 0; k < sim_device_changed_count(d); k++) {
-        size_t idx;
-        const char *value;
-        sim_device_changed_at(d, k, &idx, &value);
-        json_object_set_new(values, sim_model_param(m, idx)->name, json_string(value));
-    }
     for (size_t k = 0; k < nev; k++)
         json_array_append_new(
             events, json_pack("{s:s, s:s}", "code", ev[k].code, "command_key", ev[k].command_key));
-    return json_pack("{s:s, s:o, s:o, s:I}", "serial", sim_device_serial(d), "values", values,
-                     "events", events, "retry_count", (json_int_t)sim_device_retry_count(d));
+    root = json_pack("{s:s, s:o, s:o, s:I}", "serial", sim_device_serial(d), "config",
+                     sim_device_config_export(d), "events", events, "retry_count",
+                     (json_int_t)sim_device_retry_count(d));
+    if (json_array_size(changes))
+        json_object_set_new(root, "value_changes", changes);
+    else
+        json_decref(changes);
+    if (xfer)
+        json_object_set_new(root, "xfer", xfer);
+    return root;
 }
 
-int sim_state_save(const char *dir, const sim_device_t *d, char *err, size_t errlen)
+int sim_state_save(const char *dir, const sim_device_t *d, const sim_xfer_t *x, char *err,
+                   size_t errlen)
 {
     char path[4096], tmp[4096];
     json_t *root = NULL;
@@ -135,7 +175,7 @@ int sim_state_save(const char *dir, const sim_device_t *d, char *err, size_t err
         snprintf(err, errlen, "state path too long");
         return -1;
     }
-    root = state_json(d);
+    root = state_json(d, x);
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || !(f = fdopen(fd, "w"))) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));

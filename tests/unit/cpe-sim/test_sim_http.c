@@ -1,5 +1,6 @@
-/* Unit tests for services/cpe-sim: the ACS URL, the cookie jar, Retry-After
- * (sim_http) and the summary JSON (sim_stats). */
+/* Unit tests for services/cpe-sim: the ACS URL, the cookie jar, Retry-After,
+ * the challenge a client answers (sim_http) and the summary JSON with its
+ * transfer and CPE-request counters (sim_stats). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -97,6 +98,24 @@ static void test_retry_after(void **state)
     assert_int_equal(sim_http_retry_after(NULL), -1);
 }
 
+static void test_pick_challenge(void **state)
+{
+    acs_challenge_t c;
+    const char *both[] = {"Basic realm=\"b\"", "Digest realm=\"d\", nonce=\"n\", qop=\"auth\""};
+    const char *basic[] = {"Negotiate xyz", "Basic realm=\"b\"", "Basic realm=\"c\""};
+    const char *none[] = {"Negotiate xyz", "Digest", ""};
+
+    (void)state;
+    assert_int_equal(sim_http_pick_challenge(both, 2, &c), 0);
+    assert_int_equal(c.scheme, ACS_AUTH_DIGEST);
+    assert_string_equal(c.realm, "d");
+    assert_int_equal(sim_http_pick_challenge(basic, 3, &c), 0);
+    assert_int_equal(c.scheme, ACS_AUTH_BASIC);
+    assert_string_equal(c.realm, "b");
+    assert_int_equal(sim_http_pick_challenge(none, 3, &c), -1);
+    assert_int_equal(sim_http_pick_challenge(NULL, 0, &c), -1);
+}
+
 static void test_summary(void **state)
 {
     sim_stats_t *st = sim_stats_new(2);
@@ -115,6 +134,11 @@ static void test_summary(void **state)
     sim_stats_rpc(st, 1, "GetParameterValues");
     sim_stats_session(st, 0, 1, NULL);
     sim_stats_session(st, 1, 0, "HTTP 503");
+    sim_stats_transfer(st, 0, "Download", 0);
+    sim_stats_transfer(st, 1, "Upload", 9011);
+    sim_stats_cpe_request(st, 0, "TransferComplete", SIM_STATS_REQ_ANSWERED);
+    sim_stats_cpe_request(st, 1, "Kicked", SIM_STATS_REQ_RETRIED);
+    sim_stats_cpe_request(st, 1, "Kicked", SIM_STATS_REQ_DROPPED);
     assert_int_equal(sim_stats_sessions_ok(st), 1);
     assert_int_equal(sim_stats_sessions_failed(st), 1);
 
@@ -124,12 +148,18 @@ static void test_summary(void **state)
         text, "{\"cpes\":2,\"sessions_ok\":1,\"sessions_failed\":1,"
               "\"http_status\":{\"200\":2,\"204\":1,\"401\":1},"
               "\"rpcs\":{\"GetParameterValues\":2,\"Reboot\":1},\"elapsed_ms\":1234,"
+              "\"transfers\":{\"ok\":1,\"failed\":1,\"faults\":{\"9011\":1}},"
+              "\"cpe_requests\":{\"answered\":{\"TransferComplete\":1},\"retried\":1,"
+              "\"dropped\":1},"
               "\"devices\":[{\"serial\":\"SIM000001\",\"device_id\":\"00D09E-HGW-SIM000001\","
               "\"sessions_ok\":1,\"sessions_failed\":0,"
-              "\"rpcs\":[\"GetParameterValues\",\"Reboot\"],\"last_error\":null},"
+              "\"rpcs\":[\"GetParameterValues\",\"Reboot\"],\"last_error\":null,"
+              "\"transfers\":[{\"method\":\"Download\",\"fault\":0}],"
+              "\"cpe_requests\":[\"TransferComplete\"]},"
               "{\"serial\":\"SIM000002\",\"device_id\":\"00D09E-HGW-SIM000002\","
               "\"sessions_ok\":0,\"sessions_failed\":1,\"rpcs\":[\"GetParameterValues\"],"
-              "\"last_error\":\"HTTP 503\"}]}");
+              "\"last_error\":\"HTTP 503\",\"transfers\":[{\"method\":\"Upload\","
+              "\"fault\":9011}],\"cpe_requests\":[]}]}");
     free(text);
     devs = json_object_get(sum, "devices");
     d0 = json_array_get(devs, 0);
@@ -158,9 +188,8 @@ static void test_summary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_url),
-        cmocka_unit_test(test_cookies),
-        cmocka_unit_test(test_retry_after),
+        cmocka_unit_test(test_url),         cmocka_unit_test(test_cookies),
+        cmocka_unit_test(test_retry_after), cmocka_unit_test(test_pick_challenge),
         cmocka_unit_test(test_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,7 @@
-/* Unit tests for services/cpe-sim: model loading and templates (sim_model),
- * per-CPE overlay and events (sim_device), and saved state (sim_state). */
+/* Unit tests for services/cpe-sim: model loading and templates (sim_model,
+ * tables and notification flags included), and the per-CPE overlay and
+ * events (sim_device). Tables, attributes and configuration of a device
+ * are in test_sim_device.c; saved state in test_sim_xfer.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +15,6 @@
 
 #include "sim_device.h"
 #include "sim_model.h"
-#include "sim_state.h"
 
 static const char model_json[] =
     "{\"device\": {\"manufacturer\": \"Acme\", \"oui\": \"00D09E\", \"product_class\": \"HGW 5\"},"
@@ -108,7 +109,7 @@ static void test_subtree_and_forced(void **state)
 static void test_templates(void **state)
 {
     sim_model_t *m = load_test_model();
-    sim_tmpl_ctx_t ctx = {"SIM000258", 258, 42, 1700000000123LL};
+    sim_tmpl_ctx_t ctx = {"SIM000258", 258, 42, 1700000000123LL, 0};
     acs_buf_t b = ACS_BUF_INIT;
 
     sim_model_render(m, "{serial}/{index}/{oui}/{product_class}/{manufacturer}", &ctx, &b);
@@ -229,6 +230,181 @@ static void test_bad_models(void **state)
                      "unknown member \"OUI\"");
 }
 
+static const char table_json[] =
+    "{\"device\": {\"oui\": \"00D09E\"}, \"parameters\": {"
+    "  \"Device.DeviceInfo.SoftwareVersion\": {\"value\": \"1\", \"active_notify\": "
+    "\"forceEnabled\"},"
+    "  \"Device.DeviceInfo.UpTime\": {\"type\": \"xsd:unsignedInt\", \"active_notify\": "
+    "\"canDeny\", \"notification\": 1},"
+    "  \"Device.ManagementServer.ConnectionRequestURL\": {\"active_notify\": "
+    "\"forceDefaultEnabled\"},"
+    "  \"Device.NAT.PortMappingNumberOfEntries\": {\"type\": \"xsd:unsignedInt\"},"
+    "  \"Device.NAT.PortMapping.2.Alias\": {\"value\": \"static\"},"
+    "  \"Device.NAT.PortMapping.{i}.\": {\"writable\": true},"
+    "  \"Device.NAT.PortMapping.{i}.Alias\": {\"value\": \"cpe-{i}\", \"writable\": true},"
+    "  \"Device.NAT.PortMapping.{i}.Stats.Bytes\": {\"type\": \"xsd:unsignedLong\"},"
+    "  \"Device.Hosts.Host.{i}.Name\": {}"
+    "}}";
+
+static void test_tables_and_flags(void **state)
+{
+    char err[256] = "";
+    sim_model_t *m = sim_model_parse(table_json, strlen(table_json), err, sizeof err);
+    long table, tmpl, alias, stats, count, st, hosts;
+    const sim_param_t *p;
+
+    if (!m)
+        fail_msg("model: %s", err);
+    table = sim_model_find(m, "Device.NAT.PortMapping.");
+    tmpl = sim_model_find(m, "Device.NAT.PortMapping.{i}.");
+    alias = sim_model_find(m, "Device.NAT.PortMapping.{i}.Alias");
+    stats = sim_model_find(m, "Device.NAT.PortMapping.{i}.Stats.Bytes");
+    count = sim_model_find(m, "Device.NAT.PortMappingNumberOfEntries");
+    st = sim_model_find(m, "Device.NAT.PortMapping.2.");
+    assert_true(table >= 0 && tmpl > st && st > table && alias > tmpl && stats > alias);
+    /* the table: writable (from its template), linked to the template */
+    p = sim_model_param(m, (size_t)table);
+    assert_true((p->flags & (SIM_P_TABLE | SIM_P_WRITABLE)) == (SIM_P_TABLE | SIM_P_WRITABLE));
+    assert_int_equal(p->link, tmpl);
+    assert_int_equal(p->end, stats + 1); /* everything of the table, template included */
+    /* the template and below: SIM_P_INST, linked to the template object */
+    assert_true(sim_model_is_template(sim_model_param(m, (size_t)tmpl)));
+    assert_false(sim_model_is_template(sim_model_param(m, (size_t)table)));
+    assert_int_equal(sim_model_param(m, (size_t)tmpl)->link, tmpl);
+    assert_int_equal(sim_model_param(m, (size_t)tmpl)->parent, table);
+    assert_true(sim_model_param(m, (size_t)alias)->flags & SIM_P_INST);
+    assert_int_equal(sim_model_param(m, (size_t)alias)->link, tmpl);
+    assert_int_equal(sim_model_param(m, (size_t)stats)->link, tmpl);
+    assert_int_equal(sim_model_param(m, (size_t)stats)->parent,
+                     sim_model_find(m, "Device.NAT.PortMapping.{i}.Stats."));
+    /* a static instance of a writable table can be deleted; it is no template */
+    p = sim_model_param(m, (size_t)st);
+    assert_true(p->flags & SIM_P_WRITABLE);
+    assert_false(p->flags & SIM_P_INST);
+    /* the counter */
+    p = sim_model_param(m, (size_t)count);
+    assert_true(p->flags & SIM_P_COUNT);
+    assert_int_equal(p->link, table);
+    /* a read-only table */
+    hosts = sim_model_find(m, "Device.Hosts.Host.");
+    assert_true(sim_model_param(m, (size_t)hosts)->flags & SIM_P_TABLE);
+    assert_false(sim_model_param(m, (size_t)hosts)->flags & SIM_P_WRITABLE);
+    /* notification flags and defaults */
+    p = sim_model_param(m, (size_t)sim_model_find(m, "Device.DeviceInfo.SoftwareVersion"));
+    assert_true(p->flags & SIM_P_NOTIFY_FORCED);
+    assert_int_equal(p->notify, 2);
+    p = sim_model_param(m, (size_t)sim_model_find(m, "Device.DeviceInfo.UpTime"));
+    assert_true(p->flags & SIM_P_NOTIFY_DENY);
+    assert_int_equal(p->notify, 1);
+    p = sim_model_param(m, (size_t)sim_model_find_ms(m, "ConnectionRequestURL"));
+    assert_false(p->flags & (SIM_P_NOTIFY_FORCED | SIM_P_NOTIFY_DENY));
+    assert_int_equal(p->notify, 2);
+    /* parents and ends are consistent everywhere */
+    assert_int_equal(sim_model_param(m, 0)->parent, SIM_NONE);
+    assert_int_equal(sim_model_param(m, 0)->end, sim_model_count(m));
+    for (size_t i = 1; i < sim_model_count(m); i++) {
+        const sim_param_t *c = sim_model_param(m, i), *par = sim_model_param(m, c->parent);
+        assert_true(c->parent < i && i < par->end && c->end <= par->end);
+        assert_int_equal(strncmp(c->name, par->name, strlen(par->name)), 0);
+    }
+    /* defaults of a template may be changed, {i} only there */
+    assert_int_equal(sim_model_set_default(m, "Device.NAT.PortMapping.{i}.Alias", "x-{i}"), 0);
+    assert_int_equal(sim_model_set_default(m, "Device.DeviceInfo.SoftwareVersion", "{i}"), -1);
+    assert_int_equal(sim_model_set_default(m, "Device.NAT.PortMappingNumberOfEntries", "1"), -1);
+    sim_model_free(m);
+}
+
+static void test_bad_table_models(void **state)
+{
+    expect_bad_model("{" DEV "\"parameters\": {\"A.{i}.B.{i}.C\": {}}}", "invalid parameter name");
+    expect_bad_model("{" DEV "\"parameters\": {\"{i}.B\": {}}}", "invalid parameter name");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.B.{i}\": {}}}", "invalid parameter name");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.B{i}.C\": {}}}", "invalid parameter name");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.T.{i}.C\": {}, \"A.T.X\": {}}}",
+                     "not an instance");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.T.{i}.C\": {}, \"A.T.01.C\": {}}}",
+                     "not an instance");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.T.{i}.C\": {}, \"A.T.0.C\": {}}}",
+                     "not an instance");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.T.{i}.C\": {}, \"A.TNumberOfEntries\":"
+                     " {\"writable\": true}}}",
+                     "cannot be writable");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.b\": {\"value\": \"n{i}\"}}}", "{i}");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.b\": {\"notification\": 7}}}", "notification");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.b\": {\"notification\": \"1\"}}}",
+                     "notification");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.b\": {\"active_notify\": \"sometimes\"}}}",
+                     "active_notify");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.b\": {\"active_notify\": \"canDeny\","
+                     " \"notification\": 2}}}",
+                     "canDeny");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.b\": {\"active_notify\": \"forceEnabled\","
+                     " \"notification\": 0}}}",
+                     "notification 2");
+    expect_bad_model("{" DEV "\"parameters\": {\"A.\": {\"notification\": 1}}}", "spec");
+    expect_bad_model("{" DEV "\"forced_inform\": [\"A.T.{i}.C\"], \"parameters\": "
+                     "{\"A.T.{i}.C\": {}}}",
+                     "forced_inform");
+}
+
+/* What later features rely on in the shipped models: writable NAT port
+ * mapping tables with a counter, the STUN parameters (TR-111), deployment
+ * and execution unit tables (TR-181), forced and denied notification. */
+static void shipped_tables(const sim_model_t *m, int tr181)
+{
+    static const char *const ms[] = {"STUNEnable",
+                                     "STUNServerAddress",
+                                     "STUNServerPort",
+                                     "STUNUsername",
+                                     "STUNPassword",
+                                     "STUNMaximumKeepAlivePeriod",
+                                     "STUNMinimumKeepAlivePeriod",
+                                     "NATDetected",
+                                     "UDPConnectionRequestAddress",
+                                     "ConnectionRequestUsername",
+                                     "ConnectionRequestPassword",
+                                     "PeriodicInformInterval"};
+    const char *pm = tr181 ? "Device.NAT.PortMapping."
+                           : "InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1."
+                             "WANIPConnection.1.PortMapping.";
+    char name[SIM_NAME_MAX + 1];
+    long t = sim_model_find(m, pm);
+    sim_device_t *d = sim_device_new(m, "SIM000001", 1);
+    uint32_t inst;
+
+    assert_true(t >= 0);
+    assert_int_equal(sim_model_param(m, (size_t)t)->flags & (SIM_P_TABLE | SIM_P_WRITABLE),
+                     SIM_P_TABLE | SIM_P_WRITABLE);
+    assert_int_equal(sim_device_tree_add(d, (uint32_t)t, &inst), 0);
+    assert_int_equal(inst, 1);
+    snprintf(name, sizeof name, "%s1.ExternalPort", pm);
+    assert_int_equal(sim_device_cpe_set(d, name, "8080"), 0);
+    snprintf(name, sizeof name, "%.*sNumberOfEntries", (int)strlen(pm) - 1, pm);
+    assert_true(sim_model_param(m, (size_t)sim_model_find(m, name))->flags & SIM_P_COUNT);
+    for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++) {
+        if (sim_model_find_ms(m, ms[k]) < 0)
+            fail_msg("ManagementServer.%s missing", ms[k]);
+    }
+    snprintf(name, sizeof name, "%sDeviceInfo.SoftwareVersion", sim_model_root(m));
+    assert_true(sim_model_param(m, (size_t)sim_model_find(m, name))->flags & SIM_P_NOTIFY_FORCED);
+    snprintf(name, sizeof name, "%sDeviceInfo.UpTime", sim_model_root(m));
+    assert_true(sim_model_param(m, (size_t)sim_model_find(m, name))->flags & SIM_P_NOTIFY_DENY);
+    if (tr181) {
+        static const char *const leaves[] = {"UUID", "Name", "Version", "URL", "Status"};
+        static const char *const values[] = {"6ba7b810-9dad-11d1-80b4-00c04fd430c8", "webapp",
+                                             "1.2.0", "http://f.example/app.ipk", "Installed"};
+        char err[128];
+        assert_int_equal(sim_device_tree_add_instance(d, "Device.SoftwareModules.DeploymentUnit.",
+                                                      leaves, values, 5, err, sizeof err),
+                         1);
+        assert_int_equal(sim_device_tree_add_instance(d, "Device.SoftwareModules.ExecutionUnit.",
+                                                      leaves, values, 1, err, sizeof err),
+                         -1); /* an EU has no UUID: EUID */
+        assert_true(sim_model_find(m, "Device.SoftwareModules.ExecutionUnit.{i}.EUID") >= 0);
+    }
+    sim_device_free(d);
+}
+
 static void test_shipped_models(void **state)
 {
     static const char *const paths[] = {"services/cpe-sim/models/tr181.json",
@@ -252,6 +428,7 @@ static void test_shipped_models(void **state)
         assert_true(sim_model_param(m, (size_t)sim_model_find_ms(m, "Password"))->flags &
                     SIM_P_SECRET);
         assert_true(sim_model_count(m) >= 60);
+        shipped_tables(m, i == 0);
         sim_model_free(m);
     }
 }
@@ -329,65 +506,6 @@ static void test_device_events(void **state)
     sim_model_free(m);
 }
 
-static void test_state_round_trip(void **state)
-{
-    sim_model_t *m = load_test_model();
-    sim_device_t *d = sim_device_new(m, "SIM000003", 3), *d2;
-    char dir[] = "/tmp/cpe-sim-test-XXXXXX", err[256] = "", path[512];
-    long ssid = sim_model_find(m, "Device.WiFi.SSID.1.SSID");
-    acs_buf_t b = ACS_BUF_INIT;
-    const sim_event_t *ev;
-    int found = -1;
-    FILE *f;
-
-    assert_non_null(mkdtemp(dir));
-    sim_device_set(d, (size_t)ssid, "saved \"quoted\"");
-    sim_device_set(d, (size_t)sim_model_find_ms(m, "ParameterKey"), "k1");
-    sim_device_reboot(d, "rb");
-    sim_device_set_retry_count(d, 2);
-    assert_int_equal(sim_state_save(dir, d, err, sizeof err), 0);
-
-    d2 = sim_device_new(m, "SIM000003", 3);
-    assert_int_equal(sim_state_load(dir, d2, &found, err, sizeof err), 0);
-    assert_int_equal(found, 1);
-    sim_device_value(d2, (size_t)ssid, &b);
-    assert_string_equal(b.data, "saved \"quoted\"");
-    assert_int_equal(sim_device_events(d2, &ev), 2);
-    assert_string_equal(ev[1].command_key, "rb");
-    assert_int_equal(sim_device_retry_count(d2), 2);
-    sim_device_free(d2);
-
-    /* no file: not found, no error; a corrupt file: error; unknown names skipped */
-    d2 = sim_device_new(m, "SIM000004", 4);
-    assert_int_equal(sim_state_load(dir, d2, &found, err, sizeof err), 0);
-    assert_int_equal(found, 0);
-    snprintf(path, sizeof path, "%s/SIM000004.json", dir);
-    f = fopen(path, "w");
-    fputs("{\"values\": {\"Device.Nope\": \"x\", \"Device.WiFi.Radio.1.Channel\": \"abc\","
-          " \"Device.WiFi.SSID.1.Enable\": \"FALSE\"}}",
-          f);
-    fclose(f);
-    assert_int_equal(sim_state_load(dir, d2, &found, err, sizeof err), 0);
-    assert_int_equal(sim_device_changed_count(d2), 1);
-    f = fopen(path, "w");
-    fputs("{not json", f);
-    fclose(f);
-    assert_int_equal(sim_state_load(dir, d2, &found, err, sizeof err), -1);
-    unlink(path);
-    sim_device_free(d2);
-
-    snprintf(path, sizeof path, "%s/SIM000003.json", dir);
-    unlink(path);
-    rmdir(dir);
-    assert_true(sim_state_serial_ok("SIM-000_1.a"));
-    assert_false(sim_state_serial_ok("../x"));
-    assert_false(sim_state_serial_ok(".hidden"));
-    assert_false(sim_state_serial_ok(""));
-    acs_buf_free(&b);
-    sim_device_free(d);
-    sim_model_free(m);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,7 +513,7 @@ int main(void)
         cmocka_unit_test(test_templates),        cmocka_unit_test(test_value_types),
         cmocka_unit_test(test_bad_models),       cmocka_unit_test(test_shipped_models),
         cmocka_unit_test(test_device_values),    cmocka_unit_test(test_device_events),
-        cmocka_unit_test(test_state_round_trip),
+        cmocka_unit_test(test_tables_and_flags), cmocka_unit_test(test_bad_table_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,157 +1,10 @@
 /* Unit tests for services/cpe-sim: ACS message parsing with prefix and
- * namespace variants (sim_soap), the RPC answers (sim_rpc: GPV partial
- * paths, GPN NextLevel, SPV atomicity and fault codes, Reboot,
- * GetRPCMethods, unknown methods) and the Inform, parsed back with libxml2. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <libxml/parser.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "sim_device.h"
-#include "sim_model.h"
-#include "sim_rpc.h"
-#include "sim_soap.h"
-
-#define NS12 "urn:dslforum-org:cwmp-1-2"
-#define SOAPENV "http://schemas.xmlsoap.org/soap/envelope/"
-
-static const char model_json[] =
-    "{\"device\": {\"manufacturer\": \"Acme & Co\", \"oui\": \"00D09E\", \"product_class\": "
-    "\"HGW\"},"
-    " \"forced_inform\": [\"Device.DeviceInfo.SoftwareVersion\","
-    "   \"Device.ManagementServer.ParameterKey\", \"Device.ManagementServer.Password\"],"
-    " \"parameters\": {"
-    "  \"Device.DeviceInfo.SerialNumber\": {\"value\": \"{serial}\"},"
-    "  \"Device.DeviceInfo.SoftwareVersion\": {\"value\": \"1.0\"},"
-    "  \"Device.ManagementServer.ParameterKey\": {},"
-    "  \"Device.ManagementServer.Password\": {\"writable\": true, \"value\": \"s3cret\"},"
-    "  \"Device.ManagementServer.PeriodicInformInterval\": {\"type\": \"xsd:unsignedInt\","
-    "     \"value\": \"300\", \"writable\": true},"
-    "  \"Device.WiFi.SSID.1.SSID\": {\"value\": \"net-{index}\", \"writable\": true},"
-    "  \"Device.WiFi.SSID.1.Enable\": {\"type\": \"xsd:boolean\", \"value\": \"true\","
-    "     \"writable\": true},"
-    "  \"Device.WiFi.Radio.1.Channel\": {\"type\": \"xsd:unsignedInt\", \"value\": \"6\","
-    "     \"writable\": true},"
-    "  \"Device.NAT.PortMapping.\": {\"writable\": true}"
-    " }}";
-
-typedef struct {
-    sim_model_t *m;
-    sim_device_t *d;
-    acs_buf_t out;
-    sim_soap_msg_t reply;
-    sim_rpc_effects_t fx;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof *f);
-    char err[256] = "";
-    f->m = sim_model_parse(model_json, strlen(model_json), err, sizeof err);
-    if (!f->m)
-        fail_msg("model: %s", err);
-    f->d = sim_device_new(f->m, "SIM000005", 5);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    sim_soap_msg_clear(&f->reply);
-    acs_buf_free(&f->out);
-    sim_device_free(f->d);
-    sim_model_free(f->m);
-    free(f);
-    return 0;
-}
-
-/* Send body (using prefix "cwmp" for namespace ns, "soap-env" for SOAP) as
- * an ACS request with ID "acs-1"; returns the fault code; the reply is
- * parsed into f->reply. */
-static int call_ns(fixture_t *f, const char *ns, const char *body)
-{
-    char err[128];
-    sim_soap_msg_t req;
-    acs_buf_t in = ACS_BUF_INIT;
-    int rc;
-
-    acs_buf_printf(&in,
-                   "<soap-env:Envelope xmlns:soap-env=\"" SOAPENV "\" xmlns:cwmp=\"%s\""
-                   " xmlns:soap-enc=\"http://schemas.xmlsoap.org/soap/encoding/\">"
-                   "<soap-env:Header><cwmp:ID soap-env:mustUnderstand=\"1\">acs-1</cwmp:ID>"
-                   "</soap-env:Header><soap-env:Body>%s</soap-env:Body></soap-env:Envelope>",
-                   ns, body);
-    assert_int_equal(sim_soap_parse(in.data, in.len, &req, err, sizeof err), 0);
-    assert_int_equal(req.kind, SIM_SOAP_REQUEST);
-    sim_soap_msg_clear(&f->reply);
-    acs_buf_reset(&f->out);
-    rc = sim_rpc_handle(f->d, &req, NS12, &f->out, &f->fx);
-    sim_soap_msg_clear(&req);
-    acs_buf_free(&in);
-    assert_int_equal(sim_soap_parse(f->out.data, f->out.len, &f->reply, err, sizeof err), 0);
-    assert_string_equal(f->reply.id, "acs-1");
-    assert_string_equal(f->reply.ns, ns);
-    if (rc) {
-        assert_int_equal(f->reply.kind, SIM_SOAP_FAULT);
-        assert_int_equal(f->reply.fault_code, rc);
-    } else {
-        assert_int_equal(f->reply.kind, SIM_SOAP_RESPONSE);
-    }
-    return rc;
-}
-
-static int call(fixture_t *f, const char *body)
-{
-    return call_ns(f, NS12, body);
-}
-
-/* Number of element children of node. */
-static size_t nchildren(xmlNodePtr node)
-{
-    size_t n = 0;
-    for (xmlNodePtr c = node ? node->children : NULL; c; c = c->next)
-        n += c->type == XML_ELEMENT_NODE;
-    return n;
-}
-
-/* The text of <Value> for name in a ParameterList, or NULL (caller frees). */
-static char *value_of(xmlNodePtr list, const char *name)
-{
-    for (xmlNodePtr s = sim_soap_child(list, "ParameterValueStruct"); s; s = sim_soap_next(s)) {
-        char *n = sim_soap_text(sim_soap_child(s, "Name"));
-        int match = strcmp(n, name) == 0;
-        free(n);
-        if (match)
-            return sim_soap_text_raw(sim_soap_child(s, "Value"));
-    }
-    return NULL;
-}
-
-static void assert_value(xmlNodePtr list, const char *name, const char *expect)
-{
-    char *v = value_of(list, name);
-    if (!v)
-        fail_msg("%s missing", name);
-    assert_string_equal(v, expect);
-    free(v);
-}
-
-static void current(fixture_t *f, const char *name, acs_buf_t *b)
-{
-    acs_buf_reset(b);
-    sim_device_value(f->d, (size_t)sim_model_find(f->m, name), b);
-}
-
-#define GPV(names)                                                                                 \
-    "<cwmp:GetParameterValues><ParameterNames>" names "</ParameterNames></"                        \
-                                                      "cwmp:GetParameterValues>"
+ * namespace variants (sim_soap), GetParameterValues / GetParameterNames /
+ * SetParameterValues on a device's tree with its table instances
+ * (sim_rpc_param), Reboot, unknown methods, and the Inform, parsed back
+ * with libxml2. Attributes are in test_sim_rpc_attr.c, objects, factory
+ * reset and the vendor method in test_sim_rpc_obj.c. */
+#include "sim_test_rpc.h"
 
 static void test_gpv(void **state)
 {
@@ -168,13 +21,19 @@ static void test_gpv(void **state)
     assert_value(list, "Device.WiFi.SSID.1.SSID", "net-5");
     assert_value(list, "Device.WiFi.SSID.1.Enable", "true");
 
-    /* "" is the whole tree: every parameter, secrets empty */
+    /* "" is the whole tree: every parameter, secrets empty, no template */
     assert_int_equal(call(f, GPV("<string></string>")), 0);
     list = sim_soap_child(f->reply.rpc, "ParameterList");
-    assert_int_equal(nchildren(list), 8);
+    assert_int_equal(nchildren(list), 16);
     assert_value(list, "Device.ManagementServer.Password", "");
-    /* partial path without parameters: empty list */
+    assert_value(list, "Device.Hosts.Host.1.HostName", "laptop");
+    assert_null(strstr(f->out.data, "{i}"));
+    /* an empty table: only its counter */
     assert_int_equal(call(f, GPV("<string>Device.NAT.</string>")), 0);
+    list = sim_soap_child(f->reply.rpc, "ParameterList");
+    assert_int_equal(nchildren(list), 1);
+    assert_value(list, "Device.NAT.PortMappingNumberOfEntries", "0");
+    assert_int_equal(call(f, GPV("<string>Device.NAT.PortMapping.</string>")), 0);
     assert_int_equal(nchildren(sim_soap_child(f->reply.rpc, "ParameterList")), 0);
 
     assert_int_equal(call(f, GPV("<string>Device.Nope</string>")), 9005);
@@ -183,26 +42,44 @@ static void test_gpv(void **state)
     assert_int_equal(call(f, GPV("<string>Device.DeviceInfo.SerialNumber</string>"
                                  "<string>Device.X.</string>")),
                      9005);
+    assert_int_equal(call(f, GPV("<string>Device.NAT.PortMapping.{i}.Alias</string>")), 9005);
+    assert_int_equal(call(f, GPV("<string>Device.NAT.PortMapping.1.</string>")), 9005);
     assert_int_equal(call(f, "<cwmp:GetParameterValues></cwmp:GetParameterValues>"), 9003);
     assert_string_equal(f->reply.fault_string, "Invalid arguments");
 }
 
-#define GPN(path, nl)                                                                              \
-    "<cwmp:GetParameterNames><ParameterPath>" path "</ParameterPath><NextLevel>" nl                \
-    "</NextLevel></cwmp:GetParameterNames>"
-
-/* Names listed in a GPN reply, joined by spaces. */
-static void gpn_names(fixture_t *f, acs_buf_t *b)
+/* Added instances are in GPV like static ones: by full name, by instance,
+ * under the table, with their template's defaults ({i} rendered). */
+static void test_gpv_instances(void **state)
 {
-    xmlNodePtr list = sim_soap_child(f->reply.rpc, "ParameterList");
-    acs_buf_reset(b);
-    for (xmlNodePtr s = sim_soap_child(list, "ParameterInfoStruct"); s; s = sim_soap_next(s)) {
-        char *n = sim_soap_text(sim_soap_child(s, "Name"));
-        char *w = sim_soap_text(sim_soap_child(s, "Writable"));
-        acs_buf_printf(b, "%s%s=%s", b->len ? " " : "", n, w);
-        free(n);
-        free(w);
-    }
+    fixture_t *f = *state;
+    xmlNodePtr list;
+
+    assert_int_equal(add_object(f, "Device.NAT.PortMapping."), 1);
+    assert_int_equal(add_object(f, "Device.NAT.PortMapping."), 2);
+    assert_int_equal(call(f, GPV("<string>Device.NAT.</string>")), 0);
+    list = sim_soap_child(f->reply.rpc, "ParameterList");
+    assert_int_equal(nchildren(list), 7);
+    assert_value(list, "Device.NAT.PortMappingNumberOfEntries", "2");
+    assert_value(list, "Device.NAT.PortMapping.1.Alias", "cpe-1");
+    assert_value(list, "Device.NAT.PortMapping.2.Alias", "cpe-2");
+    assert_value(list, "Device.NAT.PortMapping.2.Enable", "false");
+    assert_value(list, "Device.NAT.PortMapping.2.ExternalPort", "0");
+    /* tree order: instance 1 before instance 2 (the counter sorts after
+     * the table: "PortMapping" is a prefix of its name) */
+    assert_true(strstr(f->out.data, "PortMapping.1.Alias") < strstr(f->out.data, "PortMapping.2."));
+    assert_true(strstr(f->out.data, "NumberOfEntries") > strstr(f->out.data, "PortMapping.2."));
+
+    assert_int_equal(call(f, GPV("<string>Device.NAT.PortMapping.2.</string>"
+                                 "<string>Device.NAT.PortMapping.1.Alias</string>")),
+                     0);
+    list = sim_soap_child(f->reply.rpc, "ParameterList");
+    assert_int_equal(nchildren(list), 4);
+    assert_value(list, "Device.NAT.PortMapping.1.Alias", "cpe-1");
+    assert_int_equal(call(f, GPV("<string>Device.NAT.PortMapping.3.</string>")), 9005);
+    assert_int_equal(call(f, GPV("<string>Device.NAT.PortMapping.02.</string>")), 9005);
+    assert_int_equal(call(f, GPV("<string>Device.NAT.PortMapping.2</string>")), 9005);
+    assert_int_equal(call(f, GPV("<string>Device.NAT.PortMapping.2.Nope</string>")), 9005);
 }
 
 static void test_gpn(void **state)
@@ -215,8 +92,8 @@ static void test_gpn(void **state)
     assert_string_equal(b.data, "Device.=0");
     assert_int_equal(call(f, GPN("Device.", "1")), 0);
     gpn_names(f, &b);
-    assert_string_equal(b.data, "Device.DeviceInfo.=0 Device.ManagementServer.=0 Device.NAT.=0 "
-                                "Device.WiFi.=0");
+    assert_string_equal(b.data, "Device.DeviceInfo.=0 Device.Hosts.=0 Device.IP.=0 "
+                                "Device.ManagementServer.=0 Device.NAT.=0 Device.WiFi.=0");
     assert_int_equal(call(f, GPN("Device.WiFi.SSID.1.", "true")), 0);
     gpn_names(f, &b);
     assert_string_equal(b.data, "Device.WiFi.SSID.1.Enable=1 Device.WiFi.SSID.1.SSID=1");
@@ -226,12 +103,15 @@ static void test_gpn(void **state)
                                 "Device.WiFi.Radio.1.Channel=1 Device.WiFi.SSID.=0 "
                                 "Device.WiFi.SSID.1.=0 Device.WiFi.SSID.1.Enable=1 "
                                 "Device.WiFi.SSID.1.SSID=1");
+    /* a writable table: writable (AddObject), its instances too (Delete) */
     assert_int_equal(call(f, GPN("Device.NAT.", "TRUE")), 0);
     gpn_names(f, &b);
-    assert_string_equal(b.data, "Device.NAT.PortMapping.=1");
-    assert_int_equal(call(f, GPN("", "false")), 0);
-    assert_int_equal(nchildren(sim_soap_child(f->reply.rpc, "ParameterList")),
-                     sim_model_count(f->m));
+    assert_string_equal(b.data,
+                        "Device.NAT.PortMapping.=1 Device.NAT.PortMappingNumberOfEntries=0");
+    /* a read-only table */
+    assert_int_equal(call(f, GPN("Device.Hosts.Host.", "true")), 0);
+    gpn_names(f, &b);
+    assert_string_equal(b.data, "Device.Hosts.Host.1.=0");
     assert_int_equal(call(f, GPN("Device.DeviceInfo.SerialNumber", "false")), 0);
     gpn_names(f, &b);
     assert_string_equal(b.data, "Device.DeviceInfo.SerialNumber=0");
@@ -239,6 +119,7 @@ static void test_gpn(void **state)
     assert_int_equal(call(f, GPN("Device.DeviceInfo.SerialNumber", "true")), 9003);
     assert_int_equal(call(f, GPN("Device.Nope.", "false")), 9005);
     assert_int_equal(call(f, GPN("Device.WiFi", "false")), 9005);
+    assert_int_equal(call(f, GPN("Device.NAT.PortMapping.{i}.", "false")), 9005);
     assert_int_equal(call(f, GPN("Device.", "maybe")), 9003);
     assert_int_equal(call(f, "<cwmp:GetParameterNames><NextLevel>1</NextLevel>"
                              "</cwmp:GetParameterNames>"),
@@ -246,12 +127,71 @@ static void test_gpn(void **state)
     acs_buf_free(&b);
 }
 
-#define PVS(n, v)                                                                                  \
-    "<ParameterValueStruct><Name>" n "</Name><Value xsi:type=\"xsd:string\" "                      \
-    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">" v "</Value></ParameterValueStruct>"
-#define SPV(list, key)                                                                             \
-    "<cwmp:SetParameterValues><ParameterList>" list "</ParameterList><ParameterKey>" key           \
-    "</ParameterKey></cwmp:SetParameterValues>"
+/* The whole tree by GPN: every name once, objects end in '.', every
+ * entry's parent object listed before it, no template, instances in. */
+static void test_gpn_whole_tree(void **state)
+{
+    fixture_t *f = *state;
+    xmlNodePtr list;
+    size_t n = 0;
+    char *names[128];
+
+    assert_int_equal(add_object(f, "Device.NAT.PortMapping."), 1);
+    assert_int_equal(call(f, GPN("", "false")), 0);
+    list = sim_soap_child(f->reply.rpc, "ParameterList");
+    for (xmlNodePtr s = sim_soap_child(list, "ParameterInfoStruct"); s; s = sim_soap_next(s)) {
+        char *name = sim_soap_text(sim_soap_child(s, "Name"));
+        size_t len = strlen(name);
+        char parent[300];
+        int seen = 0;
+        assert_true(n < 128);
+        assert_null(strchr(name, '{'));
+        /* the parent: the name up to (and with) its last-but-one '.' */
+        snprintf(parent, sizeof parent, "%s", name);
+        parent[len - (name[len - 1] == '.')] = '\0';
+        char *dot = strrchr(parent, '.');
+        for (size_t k = 0; k < n; k++) {
+            assert_string_not_equal(names[k], name);
+            seen |= dot && strncmp(names[k], parent, (size_t)(dot - parent) + 1) == 0 &&
+                    names[k][dot - parent + 1] == '\0';
+        }
+        assert_true(n == 0 ? strcmp(name, "Device.") == 0 : seen);
+        names[n++] = name;
+    }
+    assert_int_equal(n, 39);
+    for (size_t k = 0; k < n; k++)
+        free(names[k]);
+    assert_non_null(strstr(f->out.data, "<Name>Device.NAT.PortMapping.1.Alias</Name>"));
+    assert_non_null(strstr(f->out.data, "<Name>Device.NAT.PortMapping.1.</Name>"));
+}
+
+/* Instances in GPN: the table lists them, an instance its parameters. */
+static void test_gpn_instances(void **state)
+{
+    fixture_t *f = *state;
+    acs_buf_t b = ACS_BUF_INIT;
+
+    assert_int_equal(add_object(f, "Device.NAT.PortMapping."), 1);
+    assert_int_equal(add_object(f, "Device.NAT.PortMapping."), 2);
+    assert_int_equal(call(f, GPN("Device.NAT.PortMapping.", "true")), 0);
+    gpn_names(f, &b);
+    assert_string_equal(b.data, "Device.NAT.PortMapping.1.=1 Device.NAT.PortMapping.2.=1");
+    assert_int_equal(call(f, GPN("Device.NAT.PortMapping.2.", "true")), 0);
+    gpn_names(f, &b);
+    assert_string_equal(b.data, "Device.NAT.PortMapping.2.Alias=1 "
+                                "Device.NAT.PortMapping.2.Enable=1 "
+                                "Device.NAT.PortMapping.2.ExternalPort=1");
+    assert_int_equal(call(f, GPN("Device.NAT.PortMapping.1.", "false")), 0);
+    gpn_names(f, &b);
+    assert_string_equal(b.data, "Device.NAT.PortMapping.1.=1 Device.NAT.PortMapping.1.Alias=1 "
+                                "Device.NAT.PortMapping.1.Enable=1 "
+                                "Device.NAT.PortMapping.1.ExternalPort=1");
+    assert_int_equal(call(f, GPN("Device.NAT.PortMapping.1.Enable", "false")), 0);
+    gpn_names(f, &b);
+    assert_string_equal(b.data, "Device.NAT.PortMapping.1.Enable=1");
+    assert_int_equal(call(f, GPN("Device.NAT.PortMapping.7.", "true")), 9005);
+    acs_buf_free(&b);
+}
 
 /* The per-parameter faults of the reply as "name=code ...". */
 static void spv_faults(fixture_t *f, acs_buf_t *b)
@@ -278,7 +218,7 @@ static void test_spv(void **state)
                                  "k-1")),
                      0);
     assert_string_equal(f->reply.method, "SetParameterValuesResponse");
-    char *status = sim_soap_text(sim_soap_child(f->reply.rpc, "Status"));
+    char *status = reply_text(f, "Status");
     assert_string_equal(status, "0");
     free(status);
     current(f, "Device.WiFi.SSID.1.SSID", &b);
@@ -294,12 +234,14 @@ static void test_spv(void **state)
     assert_int_equal(
         call(f, SPV(PVS("Device.WiFi.SSID.1.SSID", "other") PVS("Device.Nope", "x")
                         PVS("Device.DeviceInfo.SoftwareVersion", "2")
-                            PVS("Device.WiFi.Radio.1.Channel", "abc") PVS("Device.WiFi.", "x"),
+                            PVS("Device.WiFi.Radio.1.Channel", "abc") PVS("Device.WiFi.", "x")
+                                PVS("Device.NAT.PortMappingNumberOfEntries", "3"),
                     "k-2")),
         9003);
     spv_faults(f, &b);
     assert_string_equal(b.data, "Device.Nope=9005 Device.DeviceInfo.SoftwareVersion=9008 "
-                                "Device.WiFi.Radio.1.Channel=9007 Device.WiFi.=9005");
+                                "Device.WiFi.Radio.1.Channel=9007 Device.WiFi.=9005 "
+                                "Device.NAT.PortMappingNumberOfEntries=9008");
     current(f, "Device.WiFi.SSID.1.SSID", &b);
     assert_string_equal(b.data, " new & net ");
     current(f, "Device.ManagementServer.ParameterKey", &b);
@@ -324,24 +266,58 @@ static void test_spv(void **state)
     acs_buf_free(&b);
 }
 
+/* SPV on parameters of an added instance; the template is untouched. */
+static void test_spv_instances(void **state)
+{
+    fixture_t *f = *state;
+    acs_buf_t b = ACS_BUF_INIT;
+
+    assert_int_equal(add_object(f, "Device.NAT.PortMapping."), 1);
+    assert_int_equal(add_object(f, "Device.NAT.PortMapping."), 2);
+    assert_int_equal(call(f, SPV(PVS("Device.NAT.PortMapping.2.ExternalPort", "8443")
+                                     PVS("Device.NAT.PortMapping.2.Enable", "1"),
+                                 "pm")),
+                     0);
+    current(f, "Device.NAT.PortMapping.2.ExternalPort", &b);
+    assert_string_equal(b.data, "8443");
+    current(f, "Device.NAT.PortMapping.1.ExternalPort", &b);
+    assert_string_equal(b.data, "0");
+    assert_int_equal(call(f, SPV(PVS("Device.NAT.PortMapping.3.Enable", "1")
+                                     PVS("Device.NAT.PortMapping.{i}.Enable", "1")
+                                         PVS("Device.NAT.PortMapping.2.ExternalPort", "x"),
+                                 "pm")),
+                     9003);
+    spv_faults(f, &b);
+    assert_string_equal(b.data, "Device.NAT.PortMapping.3.Enable=9005 "
+                                "Device.NAT.PortMapping.{i}.Enable=9005 "
+                                "Device.NAT.PortMapping.2.ExternalPort=9007");
+    /* a second device of the same model has no instance */
+    sim_device_t *d2 = sim_device_new(f->m, "SIM000006", 6);
+    sim_ref_t ref;
+    assert_int_equal(sim_device_tree_find(d2, "Device.NAT.PortMapping.1.", &ref), -1);
+    sim_device_free(d2);
+    acs_buf_free(&b);
+}
+
 static void test_reboot_methods_unknown(void **state)
 {
     fixture_t *f = *state;
-    xmlNodePtr list;
 
     assert_int_equal(call(f, "<cwmp:Reboot><CommandKey>rb-9</CommandKey></cwmp:Reboot>"), 0);
     assert_string_equal(f->reply.method, "RebootResponse");
     assert_true(f->fx.reboot);
     assert_string_equal(f->fx.command_key, "rb-9");
+    assert_int_equal(call(f, "<cwmp:Reboot><CommandKey>0123456789012345678901234567890123"
+                             "</CommandKey></cwmp:Reboot>"),
+                     9003);
+    assert_false(f->fx.reboot);
 
     assert_int_equal(call(f, "<cwmp:GetRPCMethods/>"), 0);
     assert_false(f->fx.reboot);
-    list = sim_soap_child(f->reply.rpc, "MethodList");
-    assert_int_equal(nchildren(list), sim_rpc_method_count);
 
-    assert_int_equal(call(f, "<cwmp:Download><CommandKey>x</CommandKey></cwmp:Download>"), 9000);
-    assert_string_equal(f->reply.fault_string, "Method not supported");
     assert_int_equal(call(f, "<cwmp:X_ACME_Thing/>"), 9000);
+    assert_string_equal(f->reply.fault_string, "Method not supported");
+    assert_int_equal(call(f, "<cwmp:Inform/>"), 9000);
     /* a request in the wrong namespace is not a CWMP method */
     assert_int_equal(call(f, "<GetRPCMethods xmlns=\"urn:example\"/>"), 9000);
 }
@@ -505,8 +481,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_gpv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gpv_instances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gpn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gpn_whole_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gpn_instances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spv_instances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reboot_methods_unknown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parse_variants, setup, teardown),
         cmocka_unit_test(test_parse_kinds),
