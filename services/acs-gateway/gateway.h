@@ -3,8 +3,10 @@
  *
  *   gw_server.c   listener, SCGI I/O, responses, request lifetime
  *   gw_session.c  dispatch of a POST, the Inform (auth, lease, publish)
+ *   gw_cpereq.c   the CPE's own requests (TransferComplete, Kicked, ...)
  *   gw_auth.c     HTTP authentication against PostgreSQL
  *   gw_rpc.c      the device queue: RPCs out, results back, holds, end
+ *   gw_rpcctx.c   what a result needs of its request; GPN repairs (pure)
  *   gw_state.c    the signed session state (cookie)
  *   scgi.c        the SCGI parser
  *
@@ -44,15 +46,31 @@ typedef struct {
     long max_body;            /* ACS_MAX_BODY */
     long max_requests;        /* ACS_MAX_SESSIONS: concurrent requests before 503 */
     long max_rpcs;            /* ACS_MAX_RPCS_PER_SESSION */
+    long max_cpe_requests;    /* ACS_MAX_CPE_REQUESTS_PER_SESSION: then fault 8004 */
     long pg_pool;             /* ACS_PG_POOL */
 } gw_config_t;
+
+/* The ACS methods a CPE may call (gw_cpereq.c): Inform, GetRPCMethods,
+ * TransferComplete, ... Kicked; NULL-terminated. */
+#define GW_CPE_METHODS 8
+extern const char *const gw_cpe_methods[GW_CPE_METHODS + 1];
 
 /* Counters, registered once in gw_metrics_init. */
 typedef struct {
     acs_metric_t *requests, *informs, *sessions_started, *sessions_done, *rpcs_sent;
     acs_metric_t *results_ok, *results_fault, *results_failed, *stale, *rejected;
     acs_metric_t *err_xml, *err_http, *err_auth, *err_session, *err_broker, *err_db, *err_busy;
-    acs_metric_t *cpe_requests, *holds_requeued, *active, *broker_up, *db_up;
+    acs_metric_t *holds_requeued, *active, *broker_up, *db_up;
+    /* CPE requests by method (gw_cpe_methods order, then any other), and
+     * the ACS faults they were answered with. */
+    acs_metric_t *cpe_requests[GW_CPE_METHODS + 1];
+    acs_metric_t *cpe_fault_unsupported, *cpe_fault_invalid, *cpe_fault_limit, *cpe_fault_retry;
+    /* GetParameterNames repairs (quirk 14). */
+    acs_metric_t *gpn_dropped, *gpn_parents, *gpn_dots;
+    /* Informs by the kind of credentials that admitted them, and pending
+     * credentials promoted (or not) on first use. */
+    acs_metric_t *auth_device, *auth_pending, *auth_bootstrap, *auth_none;
+    acs_metric_t *promoted, *promote_failed;
 } gw_metrics_t;
 
 typedef struct gw gw_t;
@@ -99,6 +117,8 @@ struct gw_req {
     size_t body_len;
     cwmp_msg_t msg;
     int have_msg;
+    int bad_body;          /* cwmp_parse refused the body: parse_err says why */
+    char parse_err[200];
     gw_state_t st;
     int have_state;
     int pending;           /* callbacks outstanding */
@@ -121,6 +141,7 @@ struct gw_req {
     /* Inform context */
     char device[ACS_DEVICE_ID_MAX + 1];
     char username[256];
+    const char *credentials; /* "device", "pending", "bootstrap" or "none" */
 };
 
 /* gw_server.c */
@@ -154,8 +175,14 @@ void gw_server_free_requests(gw_t *gw);
 void gw_session_handle(gw_req_t *r);
 const char *gw_session_ns(int minor, char buf[40]);
 
+/* gw_cpereq.c: answer the CPE request in r->msg (a session is found):
+ * publish its event, then its response; or an ACS fault. */
+void gw_cpereq_handle(gw_req_t *r);
+
 /* gw_auth.c: authenticate the Inform in r (r->device set). Calls done(r,
- * status) with 0 = admitted, 401/403/503 = answer that (already logged). */
+ * status) with 0 = admitted (r->credentials says with what; pending
+ * credentials are being promoted), 401/403/503 = answer that (already
+ * logged). */
 typedef void (*gw_auth_done)(gw_req_t *r, int status);
 void gw_auth_inform(gw_req_t *r, const cwmp_msg_t *inform, gw_auth_done done);
 void gw_auth_challenge(gw_req_t *r, int stale, int close);
@@ -164,6 +191,9 @@ void gw_auth_challenge(gw_req_t *r, int stale, int close);
 void gw_rpc_next(gw_req_t *r);
 void gw_rpc_end_session(gw_req_t *r, const char *reason);
 void gw_rpc_on_answer(gw_req_t *r);
+/* The POST could not be parsed (r->parse_err): the RPC in flight, if any,
+ * fails with invalid-response (published first), then 400. */
+void gw_rpc_on_garbage(gw_req_t *r);
 void gw_rpc_control(acs_amqp_status_t st, acs_amqp_msg_t *m, void *arg);
 void gw_rpc_release_holds(gw_t *gw);
 long gw_rpc_hold_count(const gw_t *gw);

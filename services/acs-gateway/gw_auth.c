@@ -5,9 +5,12 @@
  * the operator allows it for the device's class (device_classes). The
  * database stores HA1 = MD5(user:realm:password), never the password.
  * Unique credentials (device_credentials) name their device: a CPE using
- * them must announce that DeviceId (else 403). Bootstrap credentials
+ * them must announce that DeviceId (else 403). So do pending credentials
+ * (pending_credentials: the provisioner is setting them); the first Inform
+ * they admit promotes them to unique ones (halyard_promote_credentials, in
+ * the background: the Inform does not wait for it). Bootstrap credentials
  * (bootstrap_credentials, per OUI and ProductClass or '*') admit a device
- * only until it has unique ones.
+ * only until it has unique ones; pending ones do not count.
  */
 #include "gateway.h"
 
@@ -61,6 +64,40 @@ static int matches(auth_ctx_t *c, const char *ha1, const char *realm)
     return acs_digest_verify(ha1, &c->a, "POST", r->scgi.body, r->scgi.content_length) == 0;
 }
 
+typedef struct {
+    gw_t *gw;
+    char device[ACS_DEVICE_ID_MAX + 1];
+} promote_t;
+
+static void on_promoted(PGresult *res, const char *err, void *arg)
+{
+    promote_t *p = arg;
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+        acs_metric_inc(p->gw->m.promote_failed);
+        acs_log_kv(ACS_LOG_WARN, "promoting pending credentials failed; the next Inform retries",
+                   "device", p->device, "error", err, NULL);
+    } else if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
+        acs_metric_inc(p->gw->m.promoted);
+        acs_log_kv(ACS_LOG_INFO, "pending credentials are now the device's", "device", p->device,
+                   NULL);
+    }
+    free(p);
+}
+
+/* The CPE authenticated with its pending credentials, so it has them: make
+ * them current. Not waited for; a failure leaves them pending, and they
+ * keep working. */
+static void promote(gw_req_t *r)
+{
+    promote_t *p = acs_xcalloc(1, sizeof *p);
+    const char *params[] = {r->device};
+    p->gw = r->gw;
+    snprintf(p->device, sizeof p->device, "%s", r->device);
+    if (acs_pg_query(r->gw->pg, "SELECT halyard_promote_credentials($1)", 1, params, on_promoted,
+                     p) != 0)
+        on_promoted(NULL, "database busy", p);
+}
+
 static void on_credentials(PGresult *res, const char *err, void *arg)
 {
     auth_ctx_t *c = arg;
@@ -83,7 +120,7 @@ static void on_credentials(PGresult *res, const char *err, void *arg)
         }
         if (!matches(c, PQgetvalue(res, i, 2), PQgetvalue(res, i, 3)))
             continue;
-        if (strcmp(kind, "device") == 0 && strcmp(owner, r->device) != 0) {
+        if (strcmp(kind, "bootstrap") != 0 && strcmp(owner, r->device) != 0) {
             acs_metric_inc(r->gw->m.err_auth);
             acs_log_kv(ACS_LOG_WARN, "DeviceId does not match the credentials", "device",
                        r->device, "credentials_of", owner, "client", r->client_ip, NULL);
@@ -91,6 +128,11 @@ static void on_credentials(PGresult *res, const char *err, void *arg)
             goto out;
         }
         snprintf(r->username, sizeof r->username, "%s", c->a.username);
+        r->credentials = strcmp(kind, "pending") == 0  ? "pending"
+                         : strcmp(kind, "device") == 0 ? "device"
+                                                       : "bootstrap";
+        if (strcmp(kind, "pending") == 0)
+            promote(r);
         c->done(r, 0);
         goto out;
     }
@@ -153,6 +195,9 @@ void gw_auth_inform(gw_req_t *r, const cwmp_msg_t *inform, gw_auth_done done)
         gw->pg,
         "WITH cls AS (SELECT coalesce(bool_or(allow_basic_plain), false) AS plain "
         "  FROM device_classes WHERE upper(oui) = upper($2) AND product_class IN ($3, '*')) "
+        "SELECT 'pending', p.device_id, p.ha1, p.realm, cls.plain FROM pending_credentials p, cls "
+        "  WHERE p.username = $1 "
+        "UNION ALL "
         "SELECT 'device', d.device_id, d.ha1, d.realm, cls.plain FROM device_credentials d, cls "
         "  WHERE d.username = $1 "
         "UNION ALL "

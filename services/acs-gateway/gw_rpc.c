@@ -15,6 +15,7 @@
  * requeues it for the device's next session.
  */
 #include "gateway.h"
+#include "gw_rpcctx.h"
 
 #include "acs_log.h"
 #include "acs_topology.h"
@@ -267,11 +268,21 @@ static void publish_result(gw_req_t *r, const char *reply_to, const char *correl
     }
 }
 
+/* Longest method a result names (rpc-result.schema.json). */
+#define RESULT_METHOD_MAX 64
+
 static json_t *result_new(gw_req_t *r, const char *id, const char *method, const char *status)
 {
     json_t *res = gw_event_base("rpc.result", r->st.device, r->st.sid);
+    size_t n = strlen(method);
+    if (n > RESULT_METHOD_MAX) {
+        /* A request refused for its method: cut on a character boundary. */
+        n = RESULT_METHOD_MAX;
+        while (n > 0 && ((unsigned char)method[n] & 0xC0) == 0x80)
+            n--;
+    }
     json_object_set_new(res, "id", json_string(id));
-    json_object_set_new(res, "method", json_string(method));
+    json_object_set_new(res, "method", json_stringn(method, n));
     json_object_set_new(res, "status", json_string(status));
     return res;
 }
@@ -285,6 +296,42 @@ static void failed(json_t *res, const char *reason, const char *detail)
 
 /* --- answers from the CPE ------------------------------------------------- */
 
+/* Quirk 14: fill in, complete and trim a GetParameterNames result for the
+ * path it asked for. */
+static void repair_gpn(gw_req_t *r, const json_t *ctx, json_t *body)
+{
+    gw_t *gw = r->gw;
+    const json_t *g = json_object_get(ctx, "gpn");
+    const char *path = json_string_value(json_object_get(g, "path"));
+    gw_gpn_fix_t fx;
+    char counts[80];
+    if (!path || strcmp(r->st.rpc_method, "GetParameterNames") != 0)
+        return;
+    gw_rpcctx_fix_gpn(body, path, json_is_true(json_object_get(g, "next_level")), &fx);
+    if (!fx.dropped && !fx.parents && !fx.dots)
+        return;
+    acs_metric_add(gw->m.gpn_dropped, fx.dropped);
+    acs_metric_add(gw->m.gpn_parents, fx.parents);
+    acs_metric_add(gw->m.gpn_dots, fx.dots);
+    snprintf(counts, sizeof counts, "dropped=%d parents_added=%d dots_added=%d", fx.dropped,
+             fx.parents, fx.dots);
+    acs_log_kv(ACS_LOG_INFO, "GetParameterNames result repaired (quirk 14)", "device",
+               r->st.device, "session", r->st.sid, "path", path, "repairs", counts, NULL);
+}
+
+/* What the result echoes of its request (gw_rpcctx.h), kept in the state. */
+static void apply_context(gw_req_t *r, json_t *result)
+{
+    json_error_t e;
+    json_t *ctx = r->st.rpc_ctx[0] ? json_loads(r->st.rpc_ctx, 0, &e) : NULL;
+    gw_rpcctx_apply(result, ctx);
+    json_t *body = json_object_get(result, "result");
+    if (ctx && body)
+        repair_gpn(r, ctx, body);
+    json_decref(ctx);
+    r->st.rpc_ctx[0] = '\0';
+}
+
 static void after_answer(gw_req_t *r)
 {
     gw_rpc_next(r);
@@ -294,7 +341,7 @@ void gw_rpc_on_answer(gw_req_t *r)
 {
     gw_state_t *st = &r->st;
     cwmp_msg_t *msg = &r->msg;
-    char detail[200];
+    char detail[300];
 
     if (!st->inflight) {
         acs_metric_inc(r->gw->m.err_session);
@@ -320,11 +367,38 @@ void gw_rpc_on_answer(gw_req_t *r)
         acs_log_kv(ACS_LOG_WARN, "invalid response", "device", st->device, "session", st->sid,
                    "detail", detail, NULL);
     }
+    apply_context(r, r->result);
     r->settle_rpc = 1; /* once the result is confirmed */
     st->inflight = 0;
     if (st->rpc_worker)
         st->worker_deadline_ms = 0; /* a new wait window for the worker's next step */
     publish_result(r, st->reply_to, st->correlation_id, after_answer);
+}
+
+static void after_garbage(gw_req_t *r)
+{
+    gw_respond_error(r, 400, r->parse_err);
+}
+
+void gw_rpc_on_garbage(gw_req_t *r)
+{
+    gw_state_t *st = &r->st;
+    char detail[300];
+    if (!st->inflight) {
+        gw_respond_error(r, 400, r->parse_err);
+        return;
+    }
+    /* The same answer would come again: running the RPC again cannot help. */
+    snprintf(detail, sizeof detail, "unparseable answer to %s: %s", st->rpc_method,
+             r->parse_err);
+    r->result = result_new(r, st->rpc_id, st->rpc_method, "failed");
+    failed(r->result, "invalid-response", detail);
+    acs_log_kv(ACS_LOG_WARN, "invalid response", "device", st->device, "session", st->sid,
+               "detail", detail, NULL);
+    apply_context(r, r->result);
+    r->settle_rpc = 1;
+    st->inflight = 0;
+    publish_result(r, st->reply_to, st->correlation_id, after_garbage);
 }
 
 /* --- the end -------------------------------------------------------------- */
@@ -438,7 +512,25 @@ static void after_drop(gw_req_t *r)
     gw_rpc_next(r);
 }
 
-/* Answer an RPC we will not send with status failed, then go on. */
+/* Answer an RPC we will not send with status failed, then go on. params
+ * (may be NULL) give what the result echoes (a command_key). */
+static void refuse(gw_req_t *r, acs_amqp_msg_t *m, const char *id, const char *method,
+                   const char *reply_to, const json_t *params, const char *reason,
+                   const char *detail)
+{
+    r->result = result_new(r, id, method ? method : "", "failed");
+    failed(r->result, reason, detail);
+    if (method && params) {
+        json_t *ctx = gw_rpcctx_new(method, params);
+        gw_rpcctx_apply(r->result, ctx);
+        json_decref(ctx);
+    }
+    acs_log_kv(ACS_LOG_INFO, "RPC refused", "device", r->st.device, "session", r->st.sid, "rpc",
+               id, "reason", reason, "detail", detail, NULL);
+    r->settle = m;
+    publish_result(r, reply_to, m->correlation_id, after_drop);
+}
+
 static void refuse_rpc(gw_req_t *r, acs_amqp_msg_t *m, json_t *rpc, const char *reason,
                        const char *detail)
 {
@@ -446,10 +538,25 @@ static void refuse_rpc(gw_req_t *r, acs_amqp_msg_t *m, json_t *rpc, const char *
     const char *method = json_string_value(json_object_get(rpc, "method"));
     const char *reply_to = m->reply_to ? m->reply_to
                                        : json_string_value(json_object_get(rpc, "reply_to"));
-    r->result = result_new(r, id, method ? method : "", "failed");
-    failed(r->result, reason, detail);
-    r->settle = m;
-    publish_result(r, reply_to, m->correlation_id, after_drop);
+    json_t *params = json_object_get(rpc, "params");
+    json_t *none = params ? NULL : json_object(); /* a Reboot's command_key is then "" */
+    refuse(r, m, id, method, reply_to, params ? params : none, reason, detail);
+    json_decref(none);
+}
+
+/* Keep what the result will need of the request with the session state. */
+static void keep_context(gw_state_t *st, const char *method, const json_t *params)
+{
+    json_t *ctx = gw_rpcctx_new(method, params);
+    char *text = json_object_size(ctx) ? json_dumps(ctx, JSON_COMPACT) : NULL;
+    st->rpc_ctx[0] = '\0';
+    if (text && strlen(text) < sizeof st->rpc_ctx)
+        memcpy(st->rpc_ctx, text, strlen(text) + 1);
+    else if (text)
+        acs_log_kv(ACS_LOG_WARN, "RPC context too large; its result will not echo it", "device",
+                   st->device, "session", st->sid, NULL);
+    free(text);
+    json_decref(ctx);
 }
 
 static void send_rpc(gw_req_t *r, acs_amqp_msg_t *m, json_t *rpc)
@@ -468,13 +575,18 @@ static void send_rpc(gw_req_t *r, acs_amqp_msg_t *m, json_t *rpc)
                                 json_is_true(json_object_get(rpc, "hold_requests")), method,
                                 params ? params : empty, err, sizeof err);
     json_decref(empty);
-    if (rc != 0 || strlen(method) >= sizeof st->rpc_method ||
-        (reply_to && strlen(reply_to) >= sizeof st->reply_to) ||
+    if (rc == 0 && strlen(method) >= sizeof st->rpc_method) {
+        rc = -1;
+        snprintf(err, sizeof err, "method name longer than %zu", sizeof st->rpc_method - 1);
+    }
+    if (rc != 0 || (reply_to && strlen(reply_to) >= sizeof st->reply_to) ||
         (m->correlation_id && strlen(m->correlation_id) >= sizeof st->correlation_id)) {
         acs_buf_free(&xml);
-        refuse_rpc(r, m, rpc, "invalid-request", rc != 0 ? err : "reply_to or correlation_id too long");
+        refuse_rpc(r, m, rpc, "invalid-request",
+                   rc != 0 ? err : "reply_to or correlation_id too long");
         return;
     }
+    keep_context(st, method, params);
     st->inflight = 1;
     snprintf(st->rpc_id, sizeof st->rpc_id, "%s", id);
     snprintf(st->rpc_method, sizeof st->rpc_method, "%s", method);
@@ -510,13 +622,43 @@ static int absent_or_string(json_t *j, const char *key)
     return !v || json_is_string(v);
 }
 
+/* 1 if s could be a method name (for a result naming a refused request). */
+static int plain_name(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && n <= RESULT_METHOD_MAX &&
+           strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+/* Bounded everything: an RPC is never bigger than a CPE's body, and a
+ * message over ACS_MAX_BODY is not parsed. If its id can be read without
+ * parsing it, its requester learns why; otherwise it is dead-lettered. */
+static void refuse_oversized(gw_req_t *r, acs_amqp_msg_t *m)
+{
+    char type[8], id[80], method[80], reply_to[ACS_AMQP_SHORTSTR_MAX + 1], detail[160];
+    if (gw_rpcctx_peek(m->body, m->len, "type", type, sizeof type) != 0 ||
+        strcmp(type, "rpc") != 0 || gw_rpcctx_peek(m->body, m->len, "id", id, sizeof id) != 0 ||
+        !valid_id(id)) {
+        drop_message(r, m, "message over ACS_MAX_BODY");
+        return;
+    }
+    if (gw_rpcctx_peek(m->body, m->len, "method", method, sizeof method) != 0 ||
+        !plain_name(method))
+        method[0] = '\0';
+    if (gw_rpcctx_peek(m->body, m->len, "reply_to", reply_to, sizeof reply_to) != 0)
+        reply_to[0] = '\0';
+    snprintf(detail, sizeof detail, "request of %zu bytes is over ACS_MAX_BODY (%ld bytes)",
+             m->len, r->gw->cfg.max_body);
+    refuse(r, m, id, method, m->reply_to ? m->reply_to : reply_to, NULL, "invalid-request",
+           detail);
+}
+
 static void handle_message(gw_req_t *r, acs_amqp_msg_t *m)
 {
     gw_state_t *st = &r->st;
     json_error_t e;
     if (m->len > (size_t)r->gw->cfg.max_body) {
-        /* Bounded everything: an RPC is never bigger than a CPE's body. */
-        drop_message(r, m, "message over ACS_MAX_BODY");
+        refuse_oversized(r, m);
         return;
     }
     json_t *j = json_loadb(m->body, m->len, JSON_REJECT_DUPLICATES, &e);

@@ -4,7 +4,8 @@
  * live session per device), publish the inform event with a publisher
  * confirm, and only then answer InformResponse with the signed state. Any
  * other POST continues a session found by its cookie, or, for a CPE that
- * ignores cookies, by its TCP connection through nginx (quirk 1).
+ * ignores cookies, by its TCP connection through nginx (quirk 1): a CPE
+ * request goes to gw_cpereq.c, an answer or an empty POST to gw_rpc.c.
  */
 #include "gateway.h"
 
@@ -21,8 +22,6 @@
 #include <zlib.h>
 
 #define CHARSET_MAX 40
-
-static const char *const acs_methods[] = {"Inform", "GetRPCMethods", "TransferComplete", NULL};
 
 const char *gw_session_ns(int minor, char buf[40])
 {
@@ -194,6 +193,15 @@ static void release_lease(gw_req_t *r)
         GW_HOLD(r);
 }
 
+static acs_metric_t *admitted_counter(gw_t *gw, const char *credentials)
+{
+    if (!credentials || strcmp(credentials, "none") == 0)
+        return gw->m.auth_none;
+    return strcmp(credentials, "device") == 0    ? gw->m.auth_device
+           : strcmp(credentials, "pending") == 0 ? gw->m.auth_pending
+                                                 : gw->m.auth_bootstrap;
+}
+
 static void on_inform_published(acs_amqp_status_t status, acs_amqp_msg_t *m, void *arg)
 {
     gw_req_t *r = arg;
@@ -212,6 +220,7 @@ static void on_inform_published(acs_amqp_status_t status, acs_amqp_msg_t *m, voi
     }
     acs_metric_inc(gw->m.informs);
     acs_metric_inc(gw->m.sessions_started);
+    acs_metric_inc(admitted_counter(gw, r->credentials));
     acs_log_kv(ACS_LOG_INFO, "session started", "device", r->st.device, "session", r->st.sid,
                "client", r->client_ip, NULL);
     cwmp_build_inform_response(&xml, gw_session_ns(r->msg.ns_minor, ns), r->msg.id,
@@ -230,6 +239,7 @@ static json_t *inform_event(gw_req_t *r, const char *version)
     json_object_set_new(ev, "remote_addr", json_string(r->client_ip));
     json_object_set_new(ev, "received_at", json_string(acs_iso8601(acs_now_wall_ms(), now)));
     json_object_set_new(ev, "gateway", json_string(gw->cfg.id));
+    json_object_set_new(ev, "credentials", json_string(r->credentials ? r->credentials : "none"));
     if (acs_topology_device_queue(r->st.device, q, sizeof q) == 0)
         json_object_set_new(ev, "device_queue", json_string(q));
     json_object_set_new(ev, "worker_wait_ms", json_integer(gw->cfg.worker_wait_ms));
@@ -341,6 +351,7 @@ static void begin_inform(gw_req_t *r)
         return;
     }
     if (!r->gw->cfg.auth_required) {
+        r->credentials = "none";
         on_admitted(r, 0);
         return;
     }
@@ -353,53 +364,16 @@ static void begin_inform(gw_req_t *r)
 
 /* --- later POSTs ---------------------------------------------------------- */
 
-static void on_transfer_published(acs_amqp_status_t status, acs_amqp_msg_t *m, void *arg)
+/* No session for this POST: 400, saying why the body was refused if it
+ * was. */
+static void no_session(gw_req_t *r)
 {
-    gw_req_t *r = arg;
-    char ns[40];
-    acs_buf_t xml = ACS_BUF_INIT;
-    if (!gw_req_resume(r))
-        return;
-    if (status != ACS_AMQP_OK) {
-        /* Unanswered, the CPE keeps the TransferComplete and sends it again. */
-        acs_metric_inc(r->gw->m.err_broker);
-        gw_respond_busy(r, 30, "message broker unavailable");
+    if (r->bad_body) {
+        gw_respond_error(r, 400, r->parse_err);
         return;
     }
-    cwmp_build_empty_response(&xml, gw_session_ns(r->st.ns_minor, ns), r->msg.id,
-                              "TransferComplete");
-    gw_respond_envelope(r, &xml);
-}
-
-static void cpe_request(gw_req_t *r)
-{
-    char ns[40];
-    acs_buf_t xml = ACS_BUF_INIT;
-    const char *method = r->msg.method;
-    gw_session_ns(r->st.ns_minor, ns);
-    acs_metric_inc(r->gw->m.cpe_requests);
-
-    if (strcmp(method, "Inform") == 0) {
-        acs_metric_inc(r->gw->m.err_session);
-        gw_respond_error(r, 400, "Inform inside a session");
-        return;
-    }
-    if (strcmp(method, "TransferComplete") == 0) {
-        json_t *ev = gw_event_base("transfer.complete", r->st.device, r->st.sid);
-        json_object_update(ev, r->msg.body);
-        int rc = gw_event_publish(r->gw, ev, on_transfer_published, r);
-        json_decref(ev);
-        if (rc != 0)
-            gw_respond_busy(r, 30, "message broker backlog full");
-        else
-            GW_HOLD(r);
-        return;
-    }
-    if (strcmp(method, "GetRPCMethods") == 0)
-        cwmp_build_get_rpc_methods_response(&xml, ns, r->msg.id, acs_methods);
-    else
-        cwmp_build_fault(&xml, ns, r->msg.id, 8000, "Method not supported");
-    gw_respond_envelope(r, &xml);
+    acs_metric_inc(r->gw->m.err_session);
+    gw_respond_error(r, 400, "no session: a CWMP session starts with an Inform");
 }
 
 static void continue_session(gw_req_t *r)
@@ -412,9 +386,13 @@ static void continue_session(gw_req_t *r)
         gw_respond_error(r, 400, "session expired");
         return;
     }
+    if (r->bad_body) {
+        gw_rpc_on_garbage(r);
+        return;
+    }
     switch (r->msg.kind) {
     case CWMP_REQUEST:
-        cpe_request(r);
+        gw_cpereq_handle(r);
         break;
     case CWMP_RESPONSE:
     case CWMP_FAULT:
@@ -444,8 +422,7 @@ static void on_state_found(PGresult *res, const char *err, void *arg)
     if (PQntuples(res) != 1 ||
         gw_state_decode(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0),
                         gw->cfg.cookie_key, gw->cfg.cookie_key_len, &r->st) != 0) {
-        acs_metric_inc(gw->m.err_session);
-        gw_respond_error(r, 400, "no session: a CWMP session starts with an Inform");
+        no_session(r);
         return;
     }
     r->have_state = 1;
@@ -469,8 +446,7 @@ static void find_session(gw_req_t *r)
         return;
     }
     if (!r->conn_key[0]) {
-        acs_metric_inc(gw->m.err_session);
-        gw_respond_error(r, 400, "no session: a CWMP session starts with an Inform");
+        no_session(r);
         return;
     }
     const char *p[] = {r->conn_key};
@@ -488,7 +464,6 @@ void gw_session_handle(gw_req_t *r)
 {
     gw_t *gw = r->gw;
     const char *method = scgi_header(&r->scgi, "REQUEST_METHOD");
-    char err[200];
     cwmp_limits_t lim = CWMP_LIMITS_DEFAULT;
 
     read_connection(r);
@@ -507,11 +482,15 @@ void gw_session_handle(gw_req_t *r)
     lim.max_bytes = (size_t)gw->cfg.max_body;
     if (r->transcoded && r->body_len > lim.max_bytes)
         lim.max_bytes = r->body_len; /* the bytes received were within it */
-    if (cwmp_parse(r->body, r->body_len, &lim, &r->msg, err, sizeof err) != 0) {
+    if (cwmp_parse(r->body, r->body_len, &lim, &r->msg, r->parse_err, sizeof r->parse_err) !=
+        0) {
         acs_metric_inc(gw->m.err_xml);
         acs_log_kv(ACS_LOG_WARN, "unparseable CWMP message", "client", r->client_ip, "error",
-                   err, NULL);
-        gw_respond_error(r, 400, err);
+                   r->parse_err, NULL);
+        /* 400 in any case; but if it answers an RPC, that RPC fails now
+         * rather than run again in every later session. */
+        r->bad_body = 1;
+        find_session(r);
         return;
     }
     r->have_msg = 1;

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void gw_state_encode(const gw_state_t *st, const void *key, size_t keylen, acs_buf_t *out)
@@ -16,6 +17,8 @@ void gw_state_encode(const gw_state_t *st, const void *key, size_t keylen, acs_b
                           "c", (int)st->seq);
     if (st->use_version[0])
         json_object_set_new(j, "v", json_string(st->use_version));
+    if (st->cpe_requests)
+        json_object_set_new(j, "cq", json_integer(st->cpe_requests));
     if (st->inflight) {
         json_t *i = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:i}", "id", st->rpc_id, "m",
                               st->rpc_method, "x", st->cwmp_id, "h", st->holder, "tg",
@@ -25,6 +28,12 @@ void gw_state_encode(const gw_state_t *st, const void *key, size_t keylen, acs_b
             json_object_set_new(i, "rt", json_string(st->reply_to));
         if (st->correlation_id[0])
             json_object_set_new(i, "ci", json_string(st->correlation_id));
+        /* Embedded as an object, not as an escaped string: smaller. */
+        json_error_t e;
+        json_t *cx = st->rpc_ctx[0] ? json_loads(st->rpc_ctx, 0, &e) : NULL;
+        if (json_is_object(cx))
+            json_object_set(i, "cx", cx);
+        json_decref(cx);
         json_object_set_new(j, "i", i);
     }
     char *text = json_dumps(j, JSON_COMPACT);
@@ -73,6 +82,18 @@ static int decode_inflight(json_t *i, gw_state_t *st)
     st->gen = (uint64_t)get_int(i, "g");
     st->rpc_worker = (int)get_int(i, "wk");
     st->inflight = 1;
+    json_t *cx = json_object_get(i, "cx");
+    if (cx) {
+        if (!json_is_object(cx))
+            return -1;
+        char *text = json_dumps(cx, JSON_COMPACT);
+        size_t n = text ? strlen(text) : sizeof st->rpc_ctx;
+        if (n < sizeof st->rpc_ctx)
+            memcpy(st->rpc_ctx, text, n + 1);
+        free(text);
+        if (n >= sizeof st->rpc_ctx)
+            return -1;
+    }
     return 0;
 }
 
@@ -98,6 +119,7 @@ static int decode_json(const char *text, size_t n, gw_state_t *st)
     st->rpcs = (int)get_int(j, "r");
     st->faults = (int)get_int(j, "f");
     st->seq = (unsigned)get_int(j, "c");
+    st->cpe_requests = (int)get_int(j, "cq");
     json_t *i = json_object_get(j, "i");
     if (i && (!json_is_object(i) || decode_inflight(i, st) != 0))
         goto out;

@@ -18,7 +18,11 @@
 #include "acs_util.h"
 
 #define GW_COOKIE_NAME "halyard_session"
-#define GW_STATE_MAX_TOKEN 2048
+/* The longest token accepted. A token is 300 to 450 bytes, more while an RPC
+ * is in flight with a long reply_to or a context (a Download's URL). */
+#define GW_STATE_MAX_TOKEN 8192
+/* The RPC context (gw_rpcctx.h) as compact JSON, NUL included. */
+#define GW_STATE_MAX_CTX 3072
 
 typedef struct {
     char sid[40];                        /* session id */
@@ -33,16 +37,19 @@ typedef struct {
     int nocookie;                        /* CPE ignores cookies: state lives in PG */
     int rpcs, faults;
     unsigned seq;                        /* counter for the cwmp:IDs we send */
+    int cpe_requests;                    /* CPE requests answered this session */
     /* The RPC in flight, if any. */
     int inflight;
     char rpc_id[65];
-    char rpc_method[48];
+    char rpc_method[65];                 /* up to 64: vendor methods */
     char cwmp_id[24];                    /* cwmp:ID we sent with it */
     char reply_to[256];
     char correlation_id[128];
     int rpc_worker;                      /* tagged with this session: a worker's */
     char holder[96];                     /* control queue of the gateway holding it */
     uint64_t tag, gen;                   /* its delivery on that gateway */
+    char rpc_ctx[GW_STATE_MAX_CTX];      /* what its result needs of its params
+                                            (gw_rpcctx.h), compact JSON; "" if none */
 } gw_state_t;
 
 /* Serialise and sign st into out (appended). Never fails. */

@@ -53,11 +53,51 @@ static int load_config(gw_config_t *c)
         acs_config_int("ACS_MAX_BODY", 1024 * 1024, 4096, 64 * 1024 * 1024, &c->max_body) ||
         acs_config_int("ACS_MAX_SESSIONS", 10000, 1, 1000000, &c->max_requests) ||
         acs_config_int("ACS_MAX_RPCS_PER_SESSION", 1000, 1, 100000, &c->max_rpcs) ||
+        acs_config_int("ACS_MAX_CPE_REQUESTS_PER_SESSION", 64, 1, 100000,
+                       &c->max_cpe_requests) ||
         acs_config_int("ACS_PG_POOL", 8, 1, 64, &c->pg_pool))
         return -1;
     if (!c->auth_required)
         acs_warn("ACS_AUTH=false: CPEs are not authenticated (laboratory use only)");
     return load_key(c);
+}
+
+static void register_cpe_metrics(gw_metrics_t *m)
+{
+    char label[80];
+    for (int i = 0; i <= GW_CPE_METHODS; i++) {
+        snprintf(label, sizeof label, "method=\"%s\"",
+                 gw_cpe_methods[i] ? gw_cpe_methods[i] : "other");
+        m->cpe_requests[i] =
+            acs_metric_counter("halyard_gw_cpe_requests_total", "CPE requests by method", label);
+    }
+#define C(f, n, h, l) m->f = acs_metric_counter(n, h, l)
+    C(cpe_fault_unsupported, "halyard_gw_cpe_request_faults_total",
+      "CPE requests answered with an ACS fault", "code=\"8000\"");
+    C(cpe_fault_invalid, "halyard_gw_cpe_request_faults_total",
+      "CPE requests answered with an ACS fault", "code=\"8003\"");
+    C(cpe_fault_limit, "halyard_gw_cpe_request_faults_total",
+      "CPE requests answered with an ACS fault", "code=\"8004\"");
+    C(cpe_fault_retry, "halyard_gw_cpe_request_faults_total",
+      "CPE requests answered with an ACS fault", "code=\"8005\"");
+    C(gpn_dropped, "halyard_gw_gpn_repairs_total", "GetParameterNames results repaired (quirk 14)",
+      "kind=\"dropped\"");
+    C(gpn_parents, "halyard_gw_gpn_repairs_total", "GetParameterNames results repaired (quirk 14)",
+      "kind=\"parent_added\"");
+    C(gpn_dots, "halyard_gw_gpn_repairs_total", "GetParameterNames results repaired (quirk 14)",
+      "kind=\"dot_added\"");
+    C(auth_device, "halyard_gw_informs_admitted_total", "Informs admitted, by credentials",
+      "credentials=\"device\"");
+    C(auth_pending, "halyard_gw_informs_admitted_total", "Informs admitted, by credentials",
+      "credentials=\"pending\"");
+    C(auth_bootstrap, "halyard_gw_informs_admitted_total", "Informs admitted, by credentials",
+      "credentials=\"bootstrap\"");
+    C(auth_none, "halyard_gw_informs_admitted_total", "Informs admitted, by credentials",
+      "credentials=\"none\"");
+    C(promoted, "halyard_gw_credentials_promoted_total",
+      "Pending credentials made current by an Inform", NULL);
+    C(promote_failed, "halyard_gw_errors_total", "Errors by kind", "kind=\"promote\"");
+#undef C
 }
 
 static void register_metrics(gw_metrics_t *m)
@@ -75,7 +115,6 @@ static void register_metrics(gw_metrics_t *m)
     C(stale, "halyard_gw_stale_messages_total", "Messages for ended sessions dropped", NULL);
     C(rejected, "halyard_gw_rejected_messages_total",
       "Device queue messages dead-lettered as invalid", NULL);
-    C(cpe_requests, "halyard_gw_cpe_requests_total", "CPE requests answered", NULL);
     C(holds_requeued, "halyard_gw_holds_requeued_total",
       "RPCs requeued because no answer came in time", NULL);
     C(err_xml, "halyard_gw_errors_total", "Errors by kind", "kind=\"xml\"");
@@ -86,6 +125,7 @@ static void register_metrics(gw_metrics_t *m)
     C(err_db, "halyard_gw_errors_total", "Errors by kind", "kind=\"database\"");
     C(err_busy, "halyard_gw_errors_total", "Errors by kind", "kind=\"busy\"");
 #undef C
+    register_cpe_metrics(m);
     m->active = acs_metric_gauge("halyard_gw_active_requests", "Requests in progress", NULL);
     m->broker_up = acs_metric_gauge("halyard_gw_broker_up", "1 when connected to RabbitMQ", NULL);
     m->db_up = acs_metric_gauge("halyard_gw_database_up", "Open PostgreSQL connections", NULL);

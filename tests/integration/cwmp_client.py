@@ -4,6 +4,10 @@ cpe-sim is the real simulator; this client exists for what a test must
 control byte by byte: bad input, cookie-less CPEs, sessions whose POSTs go
 to different gateways, answers held back on purpose. It speaks HTTP/1.1 over
 one keep-alive connection per session (like a CPE), with Digest auth.
+
+Session.run() answers every ACS request until the 204; response(), fault(),
+request() and transfer_complete() build the CPE's envelopes; fault_of() and
+child_text() read the ACS's.
 """
 import hashlib
 import http.client
@@ -144,6 +148,20 @@ class Session:
             self.reconnect()
         return reply
 
+    def run(self, answer=None):
+        """Empty POST, then answer every ACS request with answer(method,
+        cwmp_id, element) -> envelope (default: an empty <Method>Response)
+        until the ACS stops sending envelopes. Returns ([(method, element)],
+        final reply)."""
+        seen = []
+        r = self.post("")
+        while r.status == 200:
+            method, cid, el = r.rpc()
+            seen.append((method, el))
+            r = self.post(answer(method, cid, el) if answer else
+                          response(method, cid))
+        return seen, r
+
     def post(self, body, headers=None):
         """POST with Digest: answer one 401 challenge, like a CPE."""
         hdrs = dict(headers or {})
@@ -164,3 +182,58 @@ def gpv_response(cwmp_id, values, minor=2):
     return envelope('<cwmp:GetParameterValuesResponse><ParameterList soap-enc:arrayType='
                     '"cwmp:ParameterValueStruct[%d]">%s</ParameterList>'
                     "</cwmp:GetParameterValuesResponse>" % (len(values), pl), cwmp_id, minor)
+
+
+# --------------------------------------------------------------- envelopes
+
+def response(method, cwmp_id, inner="", minor=2):
+    """<cwmp:{method}Response>inner</...> answering an ACS request."""
+    return envelope("<cwmp:%sResponse>%s</cwmp:%sResponse>" % (method, inner, method), cwmp_id,
+                    minor)
+
+
+def fault(cwmp_id, code, string="", faultcode="Client", minor=2):
+    """A CPE's SOAP fault answering an ACS request."""
+    return envelope("<soap-env:Fault><faultcode>%s</faultcode><faultstring>CWMP fault"
+                    "</faultstring><detail><cwmp:Fault><FaultCode>%d</FaultCode>"
+                    "<FaultString>%s</FaultString></cwmp:Fault></detail></soap-env:Fault>"
+                    % (faultcode, code, esc(string)), cwmp_id, minor)
+
+
+def request(method, args, cwmp_id, minor=2):
+    """A CPE request: <cwmp:{method}>args</...>; args is XML text or a list
+    of (name, text) pairs, text escaped."""
+    if not isinstance(args, str):
+        args = "".join("<%s>%s</%s>" % (k, esc(v), k) for k, v in args)
+    return envelope("<cwmp:%s>%s</cwmp:%s>" % (method, args, method), cwmp_id, minor)
+
+
+def fault_struct(code=0, string=""):
+    return "<FaultStruct><FaultCode>%d</FaultCode><FaultString>%s</FaultString></FaultStruct>" % (
+        code, esc(string))
+
+
+def transfer_complete(cwmp_id, command_key, code=0, string="",
+                      start="2026-11-22T00:00:00Z", complete="2026-11-22T00:01:00Z"):
+    args = ("<CommandKey>%s</CommandKey>%s<StartTime>%s</StartTime><CompleteTime>%s"
+            "</CompleteTime>" % (esc(command_key), fault_struct(code, string), start, complete))
+    return request("TransferComplete", args, cwmp_id)
+
+
+def fault_of(reply):
+    """(FaultCode, faultcode) of a SOAP fault in reply, or None."""
+    root = reply.xml()
+    body = root.find("{%s}Body" % SOAP_ENV)
+    f = body.find("{%s}Fault" % SOAP_ENV) if body is not None else None
+    if f is None:
+        return None
+    code = [e.text for e in f.iter() if e.tag.split("}")[-1] == "FaultCode"]
+    return int(code[0]), f.findtext("faultcode")
+
+
+def child_text(el, name):
+    """Text of the first descendant of el whose local name is name."""
+    for e in el.iter():
+        if e.tag.split("}")[-1] == name:
+            return e.text or ""
+    return None

@@ -1,7 +1,11 @@
-"""acs-gateway against the real nginx, RabbitMQ and PostgreSQL.
+"""acs-gateway against the real nginx, RabbitMQ and PostgreSQL: sessions,
+RPC delivery, authentication, failures and robustness.
 
 Sessions are driven byte by byte with cwmp_client so that each test controls
-exactly what the CPE sends; the fleet tests use cpe-sim.
+exactly what the CPE sends; the fleet tests use cpe-sim. Each CWMP method
+(answers, events, faults 8000-8005, RPC round trips, invalid requests) is in
+test_protocol.py; field quirks (cookies, prefixes, empty POSTs, gzip,
+charsets, HoldRequests, IDs ...) in test_quirks.py.
 """
 import time
 import uuid
@@ -9,6 +13,7 @@ import uuid
 import pytest
 
 import cwmp_client as C
+from halyard_stack import ha1, wait_for
 from schema_check import validate
 from taps import EventTap, Operator
 
@@ -84,38 +89,6 @@ def test_session_inform_rpc_result_and_204(gw):
         assert events[2]["rpcs"] == 1
     finally:
         op.close()
-        tap.close()
-
-
-def test_cpe_requests_answered(gw):
-    stack = gw.stack
-    sn = serial("R")
-    dev = C.device_id(OUI, PC, sn)
-    tap = EventTap(stack, "transfer.complete.#")
-    try:
-        s, r = open_session(stack, sn, events=("7 TRANSFER COMPLETE", "M Download"))
-        assert r.status == 200
-        tc = C.envelope("<cwmp:TransferComplete><CommandKey>fw-1</CommandKey><FaultStruct>"
-                        "<FaultCode>0</FaultCode><FaultString></FaultString></FaultStruct>"
-                        "<StartTime>2026-11-22T00:00:00Z</StartTime>"
-                        "<CompleteTime>2026-11-22T00:01:00Z</CompleteTime>"
-                        "</cwmp:TransferComplete>", "tc-1")
-        r = s.post(tc)
-        assert r.status == 200
-        assert r.rpc()[:2] == ("TransferCompleteResponse", "tc-1")
-        r = s.post(C.envelope("<cwmp:GetRPCMethods></cwmp:GetRPCMethods>", "g-1"))
-        method, cid, el = r.rpc()
-        assert (method, cid) == ("GetRPCMethodsResponse", "g-1")
-        assert {e.text for e in el.iter() if e.tag == "string"} >= {
-            "Inform", "GetRPCMethods", "TransferComplete"}
-        r = s.post(C.envelope("<cwmp:X_VENDOR_Thing></cwmp:X_VENDOR_Thing>", "v-1"))
-        assert r.status == 200 and b"<FaultCode>8000</FaultCode>" in r.body
-        _, final = run_rpcs(s)
-        assert final.status == 204
-        (ev,) = tap.for_device(dev)
-        validate(ev, "transfer.complete")
-        assert ev["command_key"] == "fw-1" and ev["fault"]["code"] == 0
-    finally:
         tap.close()
 
 
@@ -310,16 +283,100 @@ def test_bootstrap_credentials_stop_working_after_unique_ones(gw):
     run_rpcs(s)
 
 
-def test_gzip_body_accepted(gw):
-    import gzip
+def add_pending_credential(stack, device_id, username, password, realm="halyard"):
+    stack.sql("INSERT INTO pending_credentials (device_id, username, ha1, realm) "
+              "VALUES (%s, %s, %s, %s)",
+              (device_id, username, ha1(username, realm, password), realm))
+
+
+def informed_with(tap, dev):
+    """The credentials kind of each inform event of dev, in order."""
+    return [e["credentials"] for e in tap.for_device(dev) if e["type"] == "inform"]
+
+
+def test_pending_credentials_admit_and_are_promoted(gw):
     stack = gw.stack
-    s = C.Session(stack.cwmp_url, USER, PASSWORD)
-    body = C.inform_xml(OUI, PC, serial("Z"))
-    r = s.post(gzip.compress(body.encode()), {"Content-Encoding": "gzip"})
-    # The Digest for a compressed body covers the same URI: auth works too.
-    assert r.status == 200 and r.rpc()[0] == "InformResponse"
-    _, final = run_rpcs(s)
-    assert final.status == 204
+    sn = serial("PC")
+    dev = C.device_id(OUI, PC, sn)
+    tap = EventTap(stack, "inform.#")
+    try:
+        s, r = open_session(stack, sn)                  # first contact: bootstrap
+        run_rpcs(s)
+        # The provisioner is setting unique credentials (its SPV in flight).
+        add_pending_credential(stack, dev, "p-" + sn, "pending-pw")
+        s, r = open_session(stack, sn)                  # not applied yet: bootstrap still
+        assert r.status == 200
+        run_rpcs(s)
+        s, r = open_session(stack, sn, username="p-" + sn, password="pending-pw")
+        assert r.status == 200                          # applied: the pending ones work
+        run_rpcs(s)
+        wait_for("credentials promoted", lambda: stack.sql(
+            "SELECT username FROM device_credentials WHERE device_id = %s", (dev,)) ==
+            [("p-" + sn,)], 10)
+        assert stack.sql("SELECT 1 FROM pending_credentials WHERE device_id = %s", (dev,)) == []
+        s, r = open_session(stack, sn, username="p-" + sn, password="pending-pw")
+        assert r.status == 200                          # now the device's own
+        run_rpcs(s)
+        s, r = open_session(stack, sn)                  # and bootstrap is over
+        assert r.status == 401
+        assert informed_with(tap, dev) == ["bootstrap", "bootstrap", "pending", "device"]
+        for e in tap.for_device(dev, settle=0):
+            validate(e, "inform")
+        m = gw.gateway.metrics()
+        assert m["halyard_gw_credentials_promoted_total"] == 1
+        assert m['halyard_gw_informs_admitted_total{credentials="pending"}'] == 1
+    finally:
+        tap.close()
+
+
+def test_pending_credentials_name_their_device(gw):
+    stack = gw.stack
+    a, b = serial("PA"), serial("PB")
+    add_pending_credential(stack, C.device_id(OUI, PC, a), "p-" + a, "pw-a")
+    s, r = open_session(stack, b, username="p-" + a, password="pw-a")
+    assert r.status == 403 and b"DeviceId" in r.body
+
+
+def test_failed_promotion_does_not_stop_the_inform(gw):
+    # The pending username is taken by another device's current credentials
+    # (a provisioner bug): the promotion fails, is logged and counted, and
+    # the CPE, which does hold those credentials, still gets its session.
+    stack = gw.stack
+    sn, other = serial("PF"), serial("PO")
+    dev = C.device_id(OUI, PC, sn)
+    stack.add_device_credential(C.device_id(OUI, PC, other), "taken-" + sn, "other-pw")
+    add_pending_credential(stack, dev, "taken-" + sn, "mine-pw")
+    tap = EventTap(stack, "inform.#")
+    try:
+        s, r = open_session(stack, sn, username="taken-" + sn, password="mine-pw")
+        assert r.status == 200
+        _, final = run_rpcs(s)
+        assert final.status == 204
+        assert informed_with(tap, dev) == ["pending"]
+        wait_for("failure counted",
+                 lambda: gw.gateway.metric('halyard_gw_errors_total{kind="promote"}') == 1, 10)
+        assert "promoting pending credentials failed" in gw.gateway.log_text()
+        assert stack.sql("SELECT 1 FROM pending_credentials WHERE device_id = %s", (dev,)) != []
+    finally:
+        tap.close()
+
+
+def test_auth_off_informs_say_none(services):
+    stack = services.stack
+    g = stack.start_gateway("gw-noauth", env={"ACS_AUTH": "false"})
+    stack.use_gateways([g])
+    sn = serial("NA")
+    tap = EventTap(stack, "inform.#")
+    try:
+        s = C.Session(stack.cwmp_url)
+        r = s.post(C.inform_xml(OUI, PC, sn))
+        assert r.status == 200
+        _, final = run_rpcs(s)
+        assert final.status == 204
+        assert informed_with(tap, C.device_id(OUI, PC, sn)) == ["none"]
+    finally:
+        tap.close()
+        stack.use_gateways([services.gateway])
 
 
 # --------------------------------------------------------------- failures
@@ -366,7 +423,6 @@ def test_gateway_killed_mid_session_rpc_delivered_next_session(services):
 # Each test below breaks something a reviewer found broken: the comment says
 # what the gateway did before.
 
-import gzip  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
@@ -377,7 +433,6 @@ import threading  # noqa: E402
 
 import pika  # noqa: E402
 
-from halyard_stack import wait_for  # noqa: E402
 from taps import DEVICE_QUEUE_ARGS  # noqa: E402
 
 
@@ -680,61 +735,6 @@ def test_sigterm_waits_for_a_held_rpc_answered_through_another_gateway(services)
         stack.use_gateways([services.gateway])
 
 
-LATIN1_VALUE = "Caf\u00e9 \u00e0 la cr\u00e8me"
-
-
-@pytest.mark.parametrize("decl", [False, True], ids=["no-declaration", "declaration"])
-def test_charset_from_content_type(gw, decl):
-    # Before: the codec read only the XML declaration; an ISO-8859-1 body
-    # announced in Content-Type alone was rejected as malformed UTF-8.
-    stack = gw.stack
-    sn = serial("CS")
-    dev = C.device_id(OUI, PC, sn)
-    tap = EventTap(stack, "inform.#")
-    try:
-        xml = C.inform_xml(OUI, PC, sn, params={"Device.DeviceInfo.Description": LATIN1_VALUE})
-        if decl:
-            xml = '<?xml version="1.0" encoding="ISO-8859-1"?>\n' + xml
-        s = C.Session(stack.cwmp_url, USER, PASSWORD)
-        r = s.post(xml.encode("iso-8859-1"),
-                   {"Content-Type": "text/xml; charset=ISO-8859-1"})
-        assert r.status == 200 and r.rpc()[0] == "InformResponse"
-        _, final = run_rpcs(s)
-        assert final.status == 204
-        (ev,) = tap.for_device(dev)
-        params = {p["name"]: p["value"] for p in ev["parameters"]}
-        assert params["Device.DeviceInfo.Description"] == LATIN1_VALUE
-        # A charset nobody knows is a clear 400.
-        st, _, body = stack.http_post(xml.encode("iso-8859-1"),
-                                      {"Content-Type": "text/xml; charset=x-no-such"})
-        assert st == 400 and b"charset" in body
-    finally:
-        tap.close()
-
-
-def test_empty_post_variants(gw):
-    # Before: an empty POST labelled gzip (CPEs with compression on label
-    # every POST) was "bad compressed body", 400.
-    stack = gw.stack
-    op = Operator(stack)
-    try:
-        for i, (body, headers) in enumerate([
-                (b"", {"Content-Encoding": "gzip", "Content-Type": "text/xml"}),
-                (b" \r\n\t ", {"Content-Type": 'text/xml; charset="utf-8"'}),
-                (gzip.compress(b"  \n"), {"Content-Encoding": "gzip"})]):
-            sn = serial("E%d" % i)
-            dev = C.device_id(OUI, PC, sn)
-            op.queue_rpc(dev, "Reboot", {})
-            s, r = open_session(stack, sn)
-            assert r.status == 200
-            r = s.raw(body, headers)
-            assert r.status == 200 and r.rpc()[0] == "Reboot", (i, r.status, r.body)
-            r = s.raw(C.envelope("<cwmp:RebootResponse></cwmp:RebootResponse>", r.rpc()[1]))
-            assert r.status == 204
-    finally:
-        op.close()
-
-
 def digest_header(challenge, uri, body=b"", user=USER, password=PASSWORD):
     c = dict(re.findall(r'(\w+)="?([^",]*)"?', challenge))
     ha1 = hashlib.md5(("%s:%s:%s" % (user, c["realm"], password)).encode()).hexdigest()
@@ -764,7 +764,8 @@ def test_digest_uri_must_be_the_request_uri(gw):
 
 def test_buggy_worker_messages(gw):
     # Before: a session_id that is not a string made an RPC look untagged
-    # and it went out; a 2 MB message was parsed and a 2 MB envelope sent.
+    # and it went out; a 2 MB message was parsed and a 2 MB envelope sent
+    # (then: dead-lettered unread, so its requester never heard of it).
     stack = gw.stack
     sn = serial("BW")
     dev = C.device_id(OUI, PC, sn)
@@ -792,44 +793,13 @@ def test_buggy_worker_messages(gw):
         results = {e["id"]: e for e in tap.for_device(dev) if e["type"] == "rpc.result"}
         assert results[wrong_sid]["status"] == "failed"
         assert results[not_obj]["status"] == "failed"
-        assert huge["id"] not in results
+        # Too large to parse, but its id could be read: its requester is told.
+        assert results[huge["id"]]["reason"] == "invalid-request"
+        assert "ACS_MAX_BODY" in results[huge["id"]]["detail"]
         dead = dead_letters(stack)
-        assert any(huge["id"].encode() in d for d in dead)
+        assert not any(huge["id"].encode() in d for d in dead)
         assert op.queue_depth(dev) == 0
         assert gw.gateway.alive()
     finally:
         op.close()
         tap.close()
-
-
-def test_protocol_odds(gw):
-    # Regression guard (these already worked): no cwmp:ID anywhere, a Fault
-    # answering nothing, HoldRequests sent as 1, an answer without an ID.
-    stack = gw.stack
-    sn = serial("PO")
-    dev = C.device_id(OUI, PC, sn)
-    op = Operator(stack)
-    try:
-        rpc = op.queue_rpc(dev, "GetParameterValues", {"names": ["Device.DeviceInfo."]},
-                           extra={"hold_requests": True})
-        no_id = C.inform_xml(OUI, PC, sn).replace(
-            '<cwmp:ID soap-env:mustUnderstand="1">1</cwmp:ID>', "")
-        s = C.Session(stack.cwmp_url, USER, PASSWORD)
-        r = s.post(no_id)
-        method, cid, _ = r.rpc()
-        assert (r.status, method, cid) == (200, "InformResponse", None)
-        fault = C.envelope("<soap-env:Fault><faultcode>Client</faultcode><faultstring>CWMP fault"
-                           "</faultstring><detail><cwmp:Fault><FaultCode>9002</FaultCode>"
-                           "</cwmp:Fault></detail></soap-env:Fault>", "never-sent")
-        r = s.post(fault)                               # answers nothing: ignored, next RPC
-        method, cid, _ = r.rpc()
-        assert method == "GetParameterValues"
-        assert re.search(rb"<cwmp:HoldRequests[^>]*>1</cwmp:HoldRequests>", r.body)
-        answer = C.gpv_response(cid, {"Device.DeviceInfo.SoftwareVersion": "1"}).replace(
-            '<cwmp:ID soap-env:mustUnderstand="1">%s</cwmp:ID>' % cid, "")
-        r = s.post(answer)
-        assert r.status == 204
-        (res,) = op.results(1)
-        assert res["id"] == rpc and res["status"] == "ok"
-    finally:
-        op.close()

@@ -35,6 +35,8 @@ static gw_state_t sample(void)
     st.tag = 123456789012ULL;
     st.gen = (5ULL << 8) | 2;
     st.rpc_worker = 1;
+    st.cpe_requests = 5;
+    strcpy(st.rpc_ctx, "{\"command_key\":\"fw-1\",\"transfer\":{\"url\":\"http://f/x\"}}");
     return st;
 }
 
@@ -42,8 +44,12 @@ static void test_round_trip(void **state)
 {
     gw_state_t a = sample(), b;
     acs_buf_t tok = ACS_BUF_INIT;
-    gw_state_encode(&a, KEY, 32, &tok);
+    gw_state_t small = a;
+    small.rpc_ctx[0] = '\0';
+    gw_state_encode(&small, KEY, 32, &tok);
     assert_true(tok.len < 600); /* small enough for CPE cookie storage */
+    tok.len = 0;
+    gw_state_encode(&a, KEY, 32, &tok);
     assert_int_equal(gw_state_decode(tok.data, tok.len, KEY, 32, &b), 0);
     assert_string_equal(b.sid, a.sid);
     assert_string_equal(b.device, a.device);
@@ -64,6 +70,31 @@ static void test_round_trip(void **state)
     assert_string_equal(b.holder, a.holder);
     assert_true(b.tag == a.tag && b.gen == a.gen);
     assert_int_equal(b.rpc_worker, 1);
+    assert_int_equal(b.cpe_requests, 5);
+    assert_string_equal(b.rpc_ctx, a.rpc_ctx);
+    acs_buf_free(&tok);
+}
+
+static void test_context_sizes(void **state)
+{
+    gw_state_t a = sample(), b;
+    acs_buf_t tok = ACS_BUF_INIT;
+    /* No context: nothing of it in the token, none decoded. */
+    a.rpc_ctx[0] = '\0';
+    gw_state_encode(&a, KEY, 32, &tok);
+    assert_int_equal(gw_state_decode(tok.data, tok.len, KEY, 32, &b), 0);
+    assert_string_equal(b.rpc_ctx, "");
+    acs_buf_free(&tok);
+    /* The largest context fits in the largest token. */
+    int n = snprintf(a.rpc_ctx, sizeof a.rpc_ctx, "{\"u\":\"");
+    memset(a.rpc_ctx + n, 'x', sizeof a.rpc_ctx - (size_t)n - 3);
+    strcpy(a.rpc_ctx + sizeof a.rpc_ctx - 3, "\"}");
+    memset(a.reply_to, 'r', sizeof a.reply_to - 1);
+    memset(a.correlation_id, 'c', sizeof a.correlation_id - 1);
+    gw_state_encode(&a, KEY, 32, &tok);
+    assert_true(tok.len < GW_STATE_MAX_TOKEN);
+    assert_int_equal(gw_state_decode(tok.data, tok.len, KEY, 32, &b), 0);
+    assert_string_equal(b.rpc_ctx, a.rpc_ctx);
     acs_buf_free(&tok);
 }
 
@@ -124,6 +155,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_tamper_and_wrong_key),
         cmocka_unit_test(test_no_inflight),
+        cmocka_unit_test(test_context_sizes),
         cmocka_unit_test(test_find_cookie),
     };
     return cmocka_run_group_tests_name("gw_state", tests, NULL, NULL);
