@@ -45,6 +45,7 @@ struct inv_consumer {
     inv_delivery_t *pending; /* in delivery-tag order */
     size_t npending, cap;
     backoff_t amqp_bo, db_bo;
+    int64_t next_sweep_ms;
     int migrated; /* the database was reached once (migrations applied) */
     int fatal;
     pthread_t thread;
@@ -323,6 +324,33 @@ static void wait_step(inv_consumer_t *c)
     }
 }
 
+/* ---- the transfer sweep ---- */
+
+static void sweep_if_due(inv_consumer_t *c)
+{
+    char err[512];
+    int n = 0, rc;
+
+    if (!inv_db_connected(c->db) || acs_now_mono_ms() < c->next_sweep_ms)
+        return;
+    c->next_sweep_ms = acs_now_mono_ms() + (int64_t)c->cfg.sweep_s * 1000;
+    rc = inv_db_sweep(c->db, &n, err, sizeof err);
+    if (rc == INV_DB_RETRY && !inv_db_connected(c->db)) {
+        db_lost(c, err);
+        return;
+    }
+    if (rc != INV_DB_OK) {
+        inv_stats_db_error();
+        acs_warn("transfer sweep failed: %s; next in %d s", err, c->cfg.sweep_s);
+        return;
+    }
+    inv_stats_timed_out(n);
+    if (n > 0)
+        acs_info("%d pending transfer%s timed out", n, n == 1 ? "" : "s");
+    if (n >= INV_DB_SWEEP_LIMIT)
+        c->next_sweep_ms = 0; /* more are due: go on at the next step */
+}
+
 /* ---- the thread ---- */
 
 static void *run(void *arg)
@@ -334,6 +362,7 @@ static void *run(void *arg)
         if (c->fatal)
             break;
         ensure_broker(c);
+        sweep_if_due(c);
         if (flush_due(c))
             (void)flush(c);
         else
@@ -367,7 +396,14 @@ inv_consumer_t *inv_consumer_new(const inv_consumer_config_t *cfg, char *err, si
     c->cfg.amqp_url = acs_xstrdup(cfg->amqp_url);
     c->cfg.pg_dsn = acs_xstrdup(cfg->pg_dsn);
     c->cfg.sql_dir = cfg->sql_dir ? acs_xstrdup(cfg->sql_dir) : NULL;
+    c->cfg.files_url = NULL;
+    c->cfg.file_store = NULL;
+    if (c->cfg.transfer_timeout_s <= 0)
+        c->cfg.transfer_timeout_s = INV_DB_TRANSFER_TIMEOUT_S;
+    if (c->cfg.sweep_s <= 0)
+        c->cfg.sweep_s = 30;
     c->db = inv_db_new(cfg->pg_dsn);
+    inv_db_configure_transfers(c->db, c->cfg.transfer_timeout_s, cfg->files_url, cfg->file_store);
     c->batch = inv_batch_new();
     c->out = acs_xcalloc((size_t)cfg->batch, sizeof *c->out);
     return c;

@@ -21,6 +21,10 @@
  * The first successful database connection applies pending migrations;
  * consuming starts only after that. A failed migration stops the thread
  * with an error.
+ *
+ * Every `sweep_s` seconds, while the database is up, the thread also runs
+ * the transfer sweep (inv_db_sweep): pending transfers past their
+ * deadline become timed_out.
  */
 #ifndef INV_CONSUMER_H
 #define INV_CONSUMER_H
@@ -31,9 +35,13 @@ typedef struct {
     const char *amqp_url;
     const char *pg_dsn;
     const char *sql_dir;
-    int batch;    /* 1..10000 messages per transaction */
-    int flush_ms; /* 1..60000 */
-    int prefetch; /* 1..65535 */
+    int batch;              /* 1..10000 messages per transaction */
+    int flush_ms;           /* 1..60000 */
+    int prefetch;           /* 1..65535 */
+    int transfer_timeout_s; /* pending transfer deadline, 1.. */
+    int sweep_s;            /* seconds between sweeps, 1.. */
+    const char *files_url;  /* may be NULL or "": uploads not recorded */
+    const char *file_store; /* may be NULL or "": no size or SHA-256 */
 } inv_consumer_config_t;
 
 typedef struct inv_consumer inv_consumer_t;

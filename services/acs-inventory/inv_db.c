@@ -17,15 +17,19 @@
  *               counts in sessions.rpcs.
  *   faults      insert, a duplicate message_id ignored; only newly recorded
  *               RPC faults count in sessions.faults.
+ *   cpe_requests  insert, a duplicate message_id ignored.
+ *   transfers, files   see inv_db_xfer.c.
  * Within one statement rows are taken in key order, so two inventories
  * writing overlapping batches wait for each other rather than deadlock in
  * the common case (a deadlock is retried anyway).
  */
 #include "inv_db.h"
+#include "inv_db_int.h"
 
 #include "acs_buf.h"
 #include "acs_log.h"
 #include "inv_migrate.h"
+#include "inv_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,12 +37,6 @@
 
 /* A statement stuck on a lock for this long is cancelled and retried. */
 #define STATEMENT_TIMEOUT "SET statement_timeout = '60s'"
-
-struct inv_db {
-    char *conninfo;
-    PGconn *pg;
-    int migrated; /* migrations are applied once, at the first connection */
-};
 
 /* Descriptive device columns: taken from the newest Inform, and kept when
  * that Inform does not carry them. */
@@ -173,16 +171,32 @@ static const char SQL_CLOSES[] =
     " end_reason = EXCLUDED.end_reason, started_at = COALESCE(s.started_at, EXCLUDED.started_at),"
     " rpcs = GREATEST(s.rpcs, EXCLUDED.rpcs), faults = GREATEST(s.faults, EXCLUDED.faults)";
 
+static const char SQL_CPEREQS[] =
+    "INSERT INTO cpe_requests (message_id, device_id, session_id, method, body, received_at)"
+    " SELECT u.message_id, u.device_id, u.session_id, u.method, u.body, COALESCE(u.at, now())"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[],"
+    " $6::timestamptz[]) AS u(message_id, device_id, session_id, method, body, at)"
+    " ORDER BY u.message_id ON CONFLICT (message_id) DO NOTHING";
+
 /* clang-format on */
 
-/* Indexed by inv_op_t; run in this order. */
+/* Indexed by inv_op_t; run in this order. The transfer ops (no SQL here)
+ * are written by inv_db_xfer.c, after these. */
 static const struct {
     const char *name;
     const char *sql;
 } op_stmt[INV_OP_COUNT] = {
-    {"inv_devices", SQL_DEVICES}, {"inv_sessions", SQL_SESSIONS}, {"inv_events", SQL_EVENTS},
-    {"inv_params", SQL_PARAMS},   {"inv_rpcs", SQL_RPCS},         {"inv_faults", SQL_FAULTS},
+    {"inv_devices", SQL_DEVICES},
+    {"inv_sessions", SQL_SESSIONS},
+    {"inv_events", SQL_EVENTS},
+    {"inv_params", SQL_PARAMS},
+    {"inv_rpcs", SQL_RPCS},
+    {"inv_faults", SQL_FAULTS},
     {"inv_closes", SQL_CLOSES},
+    {"inv_cpereqs", SQL_CPEREQS},
+    {NULL, NULL},
+    {NULL, NULL},
+    {NULL, NULL},
 };
 #define BOOTSTRAP_STMT "inv_bootstrap"
 
@@ -190,7 +204,18 @@ inv_db_t *inv_db_new(const char *conninfo)
 {
     inv_db_t *db = acs_xcalloc(1, sizeof *db);
     db->conninfo = acs_xstrdup(conninfo);
+    db->transfer_timeout_s = INV_DB_TRANSFER_TIMEOUT_S;
     return db;
+}
+
+void inv_db_configure_transfers(inv_db_t *db, int timeout_s, const char *files_url,
+                                const char *file_store)
+{
+    db->transfer_timeout_s = timeout_s;
+    free(db->files_url);
+    free(db->file_store);
+    db->files_url = files_url && *files_url ? acs_xstrdup(files_url) : NULL;
+    db->file_store = file_store && *file_store ? acs_xstrdup(file_store) : NULL;
 }
 
 void inv_db_close(inv_db_t *db)
@@ -207,6 +232,8 @@ void inv_db_free(inv_db_t **db)
         return;
     inv_db_close(*db);
     free((*db)->conninfo);
+    free((*db)->files_url);
+    free((*db)->file_store);
     free(*db);
     *db = NULL;
 }
@@ -284,6 +311,8 @@ static int prepare_all(inv_db_t *db, char *err, size_t errlen)
     for (int op = 0; op <= INV_OP_COUNT; op++) {
         const char *name = op < INV_OP_COUNT ? op_stmt[op].name : BOOTSTRAP_STMT;
         const char *sql = op < INV_OP_COUNT ? op_stmt[op].sql : SQL_BOOTSTRAP;
+        if (!sql)
+            continue;
         res = PQprepare(db->pg, name, sql, 0, NULL);
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
             (void)failed(db, res, name, err, errlen);
@@ -291,7 +320,7 @@ static int prepare_all(inv_db_t *db, char *err, size_t errlen)
         }
         PQclear(res);
     }
-    return INV_DB_OK;
+    return inv_db_xfer_prepare(db, err, errlen);
 }
 
 int inv_db_connect(inv_db_t *db, const char *sql_dir, char *err, size_t errlen)
@@ -327,13 +356,18 @@ int inv_db_connect(inv_db_t *db, const char *sql_dir, char *err, size_t errlen)
     return INV_DB_OK;
 }
 
-static int exec_op(inv_db_t *db, const char *name, int n, const char *const *params, char *err,
-                   size_t errlen)
+int inv_db_exec(inv_db_t *db, const char *name, int n, const char *const *params, PGresult **out,
+                char *err, size_t errlen)
 {
     PGresult *res = PQexecPrepared(db->pg, name, n, params, NULL, NULL, 0);
 
+    if (out)
+        *out = NULL;
     if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK) {
-        PQclear(res);
+        if (out)
+            *out = res;
+        else
+            PQclear(res);
         return INV_DB_OK;
     }
     return failed(db, res, name, err, errlen);
@@ -344,22 +378,25 @@ static int write_ops(inv_db_t *db, const inv_batch_t *b, char *err, size_t errle
     const char *params[INV_OP_MAXCOLS];
     int rc;
 
+    rc = inv_db_xfer_lock(db, b, err, errlen);
+    if (rc != INV_DB_OK)
+        return rc;
     for (int op = 0; op < INV_OP_COUNT; op++) {
-        if (inv_batch_rows(b, op) == 0)
+        if (inv_batch_rows(b, op) == 0 || !op_stmt[op].sql)
             continue;
         for (int c = 0; c < inv_batch_ncols(op); c++)
             params[c] = inv_batch_array(b, op, c);
-        rc = exec_op(db, op_stmt[op].name, inv_batch_ncols(op), params, err, errlen);
+        rc = inv_db_exec(db, op_stmt[op].name, inv_batch_ncols(op), params, NULL, err, errlen);
         if (rc != INV_DB_OK)
             return rc;
         if (op == INV_OP_DEVICES && inv_batch_bootstraps(b) > 0) {
             params[1] = inv_batch_array(b, INV_OP_DEVICES, 14);
-            rc = exec_op(db, BOOTSTRAP_STMT, 2, params, err, errlen);
+            rc = inv_db_exec(db, BOOTSTRAP_STMT, 2, params, NULL, err, errlen);
             if (rc != INV_DB_OK)
                 return rc;
         }
     }
-    return INV_DB_OK;
+    return inv_db_xfer_write(db, b, err, errlen);
 }
 
 int inv_db_write(inv_db_t *db, const inv_batch_t *b, char *err, size_t errlen)
@@ -372,6 +409,7 @@ int inv_db_write(inv_db_t *db, const inv_batch_t *b, char *err, size_t errlen)
         snprintf(err, errlen, "not connected");
         return INV_DB_RETRY;
     }
+    db->uploads_recorded = db->uploads_unread = db->uploads_refused = 0;
     rc = simple(db, "BEGIN", err, errlen);
     if (rc == INV_DB_OK)
         rc = write_ops(db, b, err, errlen);
@@ -379,5 +417,7 @@ int inv_db_write(inv_db_t *db, const inv_batch_t *b, char *err, size_t errlen)
         rc = simple(db, "COMMIT", err, errlen);
     else if (db->pg)
         PQclear(PQexec(db->pg, "ROLLBACK"));
+    if (rc == INV_DB_OK)
+        inv_stats_uploads(db->uploads_recorded, db->uploads_unread, db->uploads_refused);
     return rc;
 }

@@ -31,9 +31,22 @@ typedef enum {
 
 typedef struct inv_db inv_db_t;
 
+/* How long a transfer the CPE accepted may stay pending before the sweep
+ * marks it timed_out (ACS_TRANSFER_TIMEOUT_S), and how many it marks per
+ * statement. */
+#define INV_DB_TRANSFER_TIMEOUT_S 3600
+#define INV_DB_SWEEP_LIMIT 1000
+
 /* A handle for conninfo (a libpq connection string or URI; copied). Not
  * connected yet. Never returns NULL. */
 inv_db_t *inv_db_new(const char *conninfo);
+
+/* Transfers: pending ones get timeout_s (1..) after the CPE accepted them;
+ * a completed Upload into <files_url>/upload/ is recorded in files, with
+ * the size and SHA-256 of the file under file_store when that is set and
+ * readable. NULL or "" disables either. Strings copied. */
+void inv_db_configure_transfers(inv_db_t *db, int timeout_s, const char *files_url,
+                                const char *file_store);
 
 /* Connect (blocking, at most connect_timeout: 5 s unless conninfo sets it)
  * and, when sql_dir is not NULL, apply pending migrations from it (see
@@ -51,6 +64,16 @@ int inv_db_connected(const inv_db_t *db);
  * the transaction rolled back and a reason in err. An empty batch is OK
  * without a round trip. */
 int inv_db_write(inv_db_t *db, const inv_batch_t *b, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* Mark pending transfers past their deadline timed_out and write a faults
+ * row for each (code 0, string "transfer timed out", detail.reason
+ * "transfer-timeout"), at most INV_DB_SWEEP_LIMIT, in one statement of its
+ * own transaction. Rows another transaction holds are skipped (they are
+ * being completed), so several inventories may sweep at once and each
+ * transfer times out once. Returns INV_DB_OK with the count in
+ * *timed_out, else as inv_db_write. Blocking. */
+int inv_db_sweep(inv_db_t *db, int *timed_out, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
 /* Close the connection (the handle stays, ready to connect again). */

@@ -14,6 +14,8 @@
 #ifndef INV_MSG_H
 #define INV_MSG_H
 
+#include "acs_buf.h"
+
 #include <stddef.h>
 
 /* Largest body accepted; bigger ones are rejected "too-large" before any
@@ -37,6 +39,12 @@ typedef enum {
     INV_MSG_RPC_RESULT,
     INV_MSG_SESSION_CLOSED,
     INV_MSG_TRANSFER_COMPLETE,
+    /* CPE requests recorded in cpe_requests (see inv_msg_cpe.h) */
+    INV_MSG_AUTONOMOUS_TRANSFER_COMPLETE,
+    INV_MSG_DU_STATE_CHANGE_COMPLETE,
+    INV_MSG_AUTONOMOUS_DU_STATE_CHANGE_COMPLETE,
+    INV_MSG_REQUEST_DOWNLOAD,
+    INV_MSG_KICKED,
     INV_MSG_TYPE_COUNT
 } inv_msg_type_t;
 
@@ -67,6 +75,23 @@ const char *inv_msg_type_name(inv_msg_type_t t);
  *          string, detail (JSON text), at ts (NULL: now())
  * CLOSES   session_id, device_id, started_at ts, ended_at ts, reason,
  *          rpcs int, faults int
+ * CPEREQS  message_id, device_id, session_id, method, body (JSON text),
+ *          received_at ts (NULL: now())
+ * XFER_RESULTS  (an rpc.result of Download, Upload, ScheduleDownload)
+ *          rpc_id, device_id, session_id, command_key, method, is_download
+ *          bool, file_type, url, file_size int, target_file_name, state
+ *          (pending, completed, failed), fault_code int, fault_string,
+ *          start_time, complete_time, result_at ts (the completed_at),
+ *          window_s int (seconds the pending transfer may take on top of
+ *          the timeout: the last ScheduleDownload window end, else 0)
+ * XFER_DONE  (a transfer.complete) message_id, device_id, session_id,
+ *          command_key, fault_code int, fault_string, start_time,
+ *          complete_time, received_at ts (NULL: now())
+ * XFER_AUTO  (an autonomous.transfer.complete) message_id, device_id,
+ *          session_id, is_download bool, file_type, url, file_size int,
+ *          target_file_name, fault_code int, fault_string, start_time,
+ *          complete_time, received_at ts (NULL: now())
+ * bool columns hold "t" or "f".
  */
 typedef enum {
     INV_OP_DEVICES = 0,
@@ -76,10 +101,14 @@ typedef enum {
     INV_OP_RPCS,
     INV_OP_FAULTS,
     INV_OP_CLOSES,
+    INV_OP_CPEREQS,
+    INV_OP_XFER_RESULTS,
+    INV_OP_XFER_DONE,
+    INV_OP_XFER_AUTO,
     INV_OP_COUNT
 } inv_op_t;
 
-#define INV_OP_MAXCOLS 15
+#define INV_OP_MAXCOLS 17
 
 typedef struct inv_batch inv_batch_t;
 
@@ -102,6 +131,11 @@ size_t inv_batch_bootstraps(const inv_batch_t *b);
  * when the op has no rows. Owned by the batch, valid until it changes. */
 const char *inv_batch_array(const inv_batch_t *b, inv_op_t op, int col);
 
+/* Append one element to a PostgreSQL array literal held in col, which
+ * must hold "{}" or a literal built by earlier calls: v in double quotes
+ * with " and backslash escaped, or NULL when v is NULL. */
+void inv_batch_array_push(acs_buf_t *col, const char *v);
+
 /* Validate one message body (len bytes, need not be NUL-terminated) and
  * append its rows to b. Returns 0 with *type set, or -1 with *reason set and
  * a one-line explanation in err (errlen bytes); b is then unchanged. Never
@@ -114,10 +148,14 @@ const char *inv_batch_array(const inv_batch_t *b, inv_op_t op, int col);
  * rpc.result      id, session_id, method, status ok|fault|failed,
  *                 completed_at, result?, fault (when status is fault)
  *                 {code, string}, reason?, detail?; an ok GetParameterValues with
- *                 result.parameters updates parameters
+ *                 result.parameters updates parameters; Download, Upload and
+ *                 ScheduleDownload also write XFER_RESULTS (inv_msg_cpe.h)
  * session.closed  session_id, ended_at, reason?, started_at?, rpcs?, faults?
  * transfer.complete session_id, command_key?, fault?{code, string},
- *                 start_time?, complete_time?, received_at?
+ *                 start_time?, complete_time?, received_at?; an event
+ *                 "7 TRANSFER COMPLETE", an XFER_DONE row, and a FAULTS row
+ *                 when fault.code is not 0
+ * and the CPE requests of inv_msg_cpe.h (cpe_requests, transfers).
  */
 int inv_msg_add(inv_batch_t *b, const char *body, size_t len, inv_msg_type_t *type,
                 inv_reject_t *reason, char *err, size_t errlen) __attribute__((warn_unused_result));

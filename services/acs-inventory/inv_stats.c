@@ -8,6 +8,7 @@
 static acs_metric_t *messages[INV_MSG_TYPE_COUNT];
 static acs_metric_t *rejected[INV_REJECT_COUNT];
 static acs_metric_t *batches, *db_errors, *broker_up, *db_up, *last_batch;
+static acs_metric_t *timed_out, *uploads_ok, *uploads_no_digest, *uploads_refused;
 
 void inv_stats_init(void)
 {
@@ -32,6 +33,35 @@ void inv_stats_init(void)
     db_up = acs_metric_gauge("halyard_inventory_db_up", "1 while connected to PostgreSQL.", NULL);
     last_batch = acs_metric_gauge("halyard_inventory_last_batch_size",
                                   "Messages in the last committed batch.", NULL);
+    timed_out = acs_metric_counter("halyard_inventory_transfers_timed_out_total",
+                                   "Pending transfers marked timed_out by the sweep.", NULL);
+    uploads_ok =
+        acs_metric_counter("halyard_inventory_uploads_total",
+                           "Completed uploads into the file store.", "result=\"recorded\"");
+    uploads_no_digest =
+        acs_metric_counter("halyard_inventory_uploads_total",
+                           "Completed uploads into the file store.", "result=\"no-digest\"");
+    uploads_refused =
+        acs_metric_counter("halyard_inventory_uploads_total",
+                           "Completed uploads into the file store.", "result=\"refused\"");
+}
+
+void inv_stats_timed_out(int n)
+{
+    if (timed_out && n > 0)
+        acs_metric_add(timed_out, n);
+}
+
+void inv_stats_uploads(unsigned recorded, unsigned no_digest, unsigned refused)
+{
+    if (!uploads_ok)
+        return;
+    if (recorded > no_digest)
+        acs_metric_add(uploads_ok, recorded - no_digest);
+    if (no_digest)
+        acs_metric_add(uploads_no_digest, no_digest);
+    if (refused)
+        acs_metric_add(uploads_refused, refused);
 }
 
 void inv_stats_message(inv_msg_type_t t)

@@ -6,6 +6,11 @@
  *   halyard_inventory_db_errors_total          failed database writes/connects
  *   halyard_inventory_broker_up, _db_up        1 while connected
  *   halyard_inventory_last_batch_size          messages in the last batch
+ *   halyard_inventory_transfers_timed_out_total   pending transfers the sweep
+ *                                              marked timed_out
+ *   halyard_inventory_uploads_total{result}    completed uploads into the
+ *       file store: recorded (with size and SHA-256), no-digest (recorded,
+ *       file not readable), refused (path not acceptable: not recorded)
  *
  * inv_stats_init registers them (before acs_metrics_serve); the updaters
  * are thread-safe and do nothing before inv_stats_init (unit tests).
@@ -24,5 +29,8 @@ void inv_stats_batch(size_t messages);
 void inv_stats_db_error(void);
 void inv_stats_broker_up(int up);
 void inv_stats_db_up(int up);
+void inv_stats_timed_out(int n);
+/* recorded includes no_digest (both were written to files). */
+void inv_stats_uploads(unsigned recorded, unsigned no_digest, unsigned refused);
 
 #endif

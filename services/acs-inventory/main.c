@@ -29,9 +29,9 @@
 #define MIGRATE_WAIT_MS 15000
 
 typedef struct {
-    const char *amqp_url, *pg_dsn, *metrics_addr;
+    const char *amqp_url, *pg_dsn, *metrics_addr, *files_url, *file_store;
     char sql_dir[PATH_MAX];
-    long batch, flush_ms, prefetch;
+    long batch, flush_ms, prefetch, transfer_timeout_s, sweep_s;
 } config_t;
 
 static int read_config(config_t *cfg)
@@ -43,10 +43,19 @@ static int read_config(config_t *cfg)
                          &cfg->pg_dsn);
     (void)acs_config_str("ACS_METRICS_ADDR", "127.0.0.1:9102", 0, &cfg->metrics_addr);
     (void)acs_config_str("ACS_SQL_DIR", "", 0, &sql_env);
+    (void)acs_config_str("ACS_FILES_URL", "", 0, &cfg->files_url);
+    (void)acs_config_str("ACS_FILE_STORE", "", 0, &cfg->file_store);
     if (acs_config_int("ACS_INVENTORY_BATCH", 200, 1, 10000, &cfg->batch) != 0 ||
         acs_config_int("ACS_INVENTORY_FLUSH_MS", 50, 1, 60000, &cfg->flush_ms) != 0 ||
-        acs_config_int("ACS_INVENTORY_PREFETCH", 1000, 1, 65535, &cfg->prefetch) != 0)
+        acs_config_int("ACS_INVENTORY_PREFETCH", 1000, 1, 65535, &cfg->prefetch) != 0 ||
+        acs_config_int("ACS_TRANSFER_TIMEOUT_S", INV_DB_TRANSFER_TIMEOUT_S, 1, 31536000,
+                       &cfg->transfer_timeout_s) != 0 ||
+        acs_config_int("ACS_TRANSFER_SWEEP_S", 30, 1, 86400, &cfg->sweep_s) != 0)
         return -1;
+    if (!*cfg->files_url)
+        acs_info("ACS_FILES_URL not set: uploads are not recorded in files");
+    else if (!*cfg->file_store)
+        acs_info("ACS_FILE_STORE not set: uploads are recorded without size and sha256");
     if (inv_migrate_dir(sql_env, cfg->sql_dir, sizeof cfg->sql_dir) != 0) {
         acs_error("no migrations directory (tried %s); set ACS_SQL_DIR", cfg->sql_dir);
         return -1;
@@ -101,8 +110,16 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 
 static int serve(const config_t *cfg)
 {
-    inv_consumer_config_t cc = {cfg->amqp_url,   cfg->pg_dsn,        cfg->sql_dir,
-                                (int)cfg->batch, (int)cfg->flush_ms, (int)cfg->prefetch};
+    inv_consumer_config_t cc = {cfg->amqp_url,
+                                cfg->pg_dsn,
+                                cfg->sql_dir,
+                                (int)cfg->batch,
+                                (int)cfg->flush_ms,
+                                (int)cfg->prefetch,
+                                (int)cfg->transfer_timeout_s,
+                                (int)cfg->sweep_s,
+                                cfg->files_url,
+                                cfg->file_store};
     struct timeval tick = {0, 100 * 1000};
     struct event *sigterm = NULL, *sigint = NULL, *timer = NULL;
     struct event_base *base = NULL;

@@ -113,3 +113,51 @@ def test_unusable_messages_are_dead_lettered_and_the_rest_stored(services):
     assert all(h.get("x-death") for _, h in dead)
     assert inv.metric('halyard_inventory_rejected_total{reason="unknown-type"}') >= 1
     assert inv.alive() and inv.health() == 200
+
+
+# Every Inform event code of cwmp-reference.md 5.1, with the CommandKeys of
+# the "M" events: (code, command key).
+ALL_EVENTS = [
+    ("0 BOOTSTRAP", ""), ("1 BOOT", ""), ("2 PERIODIC", ""), ("3 SCHEDULED", ""),
+    ("4 VALUE CHANGE", ""), ("5 KICKED", ""), ("6 CONNECTION REQUEST", ""),
+    ("7 TRANSFER COMPLETE", ""), ("8 DIAGNOSTICS COMPLETE", ""), ("9 REQUEST DOWNLOAD", ""),
+    ("10 AUTONOMOUS TRANSFER COMPLETE", ""), ("11 DU STATE CHANGE COMPLETE", ""),
+    ("12 AUTONOMOUS DU STATE CHANGE COMPLETE", ""), ("13 WAKEUP", ""), ("14 HEARTBEAT", ""),
+    ("M Reboot", "rb-1"), ("M ScheduleInform", "si-1"), ("M Download", "dl-1"),
+    ("M ScheduleDownload", "sd-1"), ("M Upload", "up-1"), ("M ChangeDUState", "du-1"),
+    ("M X_DEC0DE_Reset", "vx-1"), ("X DEC0DE LinkFlap", ""), ("X example.com Restarted", "r"),
+]
+
+
+def test_every_inform_event_code_is_stored(services):
+    """An Inform carrying every event code goes through nginx, the gateway
+    and the broker, and each code (with its command key) ends up in events."""
+    stack = services.stack
+    stack.add_bootstrap_credential("DEC0DE", "*", "boot", "bootpw")
+    sn = "EV%s" % uuid.uuid4().hex[:8]
+    dev = C.device_id("DEC0DE", "HGW", sn)
+    inform = C.inform_xml("DEC0DE", "HGW", sn, events=[c for c, _ in ALL_EVENTS])
+    # inform_xml leaves every CommandKey empty: fill in those of the M events.
+    for code, key in ALL_EVENTS:
+        if key:
+            inform = inform.replace(
+                "<EventCode>%s</EventCode><CommandKey></CommandKey>" % code,
+                "<EventCode>%s</EventCode><CommandKey>%s</CommandKey>" % (code, key))
+    s = C.Session(stack.cwmp_url, "boot", "bootpw")
+    try:
+        r = s.post(inform)
+        assert r.status == 200 and b"InformResponse" in r.body, r.body[:300]
+        r = s.post("")
+        assert r.status == 204
+    finally:
+        s.close()
+
+    def stored():
+        return set(stack.sql("SELECT code, command_key FROM events WHERE device_id = %s",
+                             (dev,)))
+    wait_for("every event code stored", lambda: stored() == set(ALL_EVENTS), 20,
+             diagnostics=lambda: "missing %s" % (set(ALL_EVENTS) - stored()))
+    # Once each, all in the Inform's session, none dead-lettered.
+    assert stack.sql("SELECT count(*), count(DISTINCT session_id) FROM events "
+                     "WHERE device_id = %s", (dev,)) == [(len(ALL_EVENTS), 1)]
+    assert services.inventory.metric('halyard_inventory_rejected_total{reason="bad-field"}') == 0
