@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: start the stack in .run/, migrate the database, add a demo
-# bootstrap credential, start acs-inventory and acs-gateway, print how to use
+# bootstrap credential, start acs-inventory, acs-gateway and acs-provision
+# (policy examples/policy/bootstrap.json unless ACS_PROVISION_POLICY), print how to use
 # them, and stay in the foreground. Ctrl-C (or SIGTERM) stops everything; a
 # service that dies stops everything too, with a non-zero exit.
 set -euo pipefail
@@ -13,6 +14,7 @@ export HALYARD_STATE=${HALYARD_STATE:-$HALYARD_ROOT/.run}
 GW_LISTEN=${HALYARD_GW_LISTEN:-127.0.0.1:47900}
 GW_METRICS=${HALYARD_GW_METRICS:-127.0.0.1:47901}
 INV_METRICS=${HALYARD_INV_METRICS:-127.0.0.1:47902}
+PROV_METRICS=${HALYARD_PROV_METRICS:-127.0.0.1:47903}
 export HALYARD_GATEWAYS=$GW_LISTEN
 export HALYARD_NGINX_WORKERS=${HALYARD_NGINX_WORKERS:-auto}
 STACK=$HALYARD_ROOT/deploy/local/stack.sh
@@ -25,7 +27,7 @@ DEMO_USER=bootstrap
 DEMO_PASS=bootstrap
 REALM=${ACS_AUTH_REALM:-halyard}
 
-for b in acs-gateway acs-inventory; do
+for b in acs-gateway acs-inventory acs-provision acsctl; do
     [[ -x $BIN/$b ]] || hy_die "$BIN/$b is missing: run 'make bins' (make run does)"
 done
 
@@ -36,7 +38,7 @@ stop_all() {
     local name
     ((stopping)) && return 0
     stopping=1
-    for name in acs-gateway acs-inventory; do # gateway first: it drains to the broker
+    for name in acs-gateway acs-provision acs-inventory; do # gateway first: it drains to the broker
         [[ -n ${PIDS[$name]:-} ]] || continue
         hy_log "stopping $name (pid ${PIDS[$name]})"
         hy_stop_pid "${PIDS[$name]}" 20 || true
@@ -68,6 +70,14 @@ if [[ ! -s $HALYARD_STATE/cookie.key ]]; then
 fi
 export ACS_COOKIE_KEY
 ACS_COOKIE_KEY=$(cat "$HALYARD_STATE/cookie.key")
+# Seals connection-request passwords in PostgreSQL (acs_secret.h); losing it
+# means re-provisioning every device's connection-request credentials.
+if [[ ! -s $HALYARD_STATE/secret.key ]]; then
+    (umask 077 && hy_random_hex64 >"$HALYARD_STATE/secret.key")
+fi
+export ACS_SECRET_KEY
+ACS_SECRET_KEY=$(cat "$HALYARD_STATE/secret.key")
+export ACS_FILES_URL ACS_FILE_STORE ACS_FILES_SECRET
 export ACS_SQL_DIR=${ACS_SQL_DIR:-$HALYARD_ROOT/deploy/sql}
 export ACS_LOG_LEVEL=${ACS_LOG_LEVEL:-info}
 
@@ -114,8 +124,11 @@ await_health() {
 start_service acs-inventory ACS_METRICS_ADDR="$INV_METRICS"
 start_service acs-gateway ACS_GW_LISTEN="$GW_LISTEN" ACS_METRICS_ADDR="$GW_METRICS" \
     ACS_GW_ID="${ACS_GW_ID:-gw1}"
+start_service acs-provision ACS_METRICS_ADDR="$PROV_METRICS" \
+    ACS_PROVISION_POLICY="${ACS_PROVISION_POLICY:-$HALYARD_ROOT/examples/policy/bootstrap.json}"
 await_health acs-inventory "$INV_METRICS"
 await_health acs-gateway "$GW_METRICS"
+await_health acs-provision "$PROV_METRICS"
 
 cat <<EOF
 
@@ -129,9 +142,12 @@ Halyard is running (state and logs in $HALYARD_STATE).
                        --username $DEMO_USER --password $DEMO_PASS --sessions 0 --interval 60
   Metrics            http://$GW_METRICS/metrics   (acs-gateway)
                      http://$INV_METRICS/metrics   (acs-inventory)
+                     http://$PROV_METRICS/metrics   (acs-provision)
+  Operator CLI       eval "\$(bash deploy/local/stack.sh env)"; build/bin/acsctl devices
+  File store         $ACS_FILE_STORE (served at $ACS_FILES_URL/files/)
   Database           psql -h 127.0.0.1 -p $PG_PORT -U halyard halyard
   Broker             $ACS_AMQP_URL
-  Logs               tail -f $LOGS/acs-gateway.log $LOGS/acs-inventory.log
+  Logs               tail -f $LOGS/acs-gateway.log $LOGS/acs-inventory.log $LOGS/acs-provision.log
 
 Press Ctrl-C to stop everything.
 EOF
