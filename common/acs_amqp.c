@@ -668,6 +668,13 @@ static int start(acs_amqp_t *a)
     return 0;
 }
 
+static void start_soon(evutil_socket_t fd, short what, void *arg)
+{
+    acs_amqp_t *a = arg;
+    if (start(a) != 0)
+        acs_log_kv(ACS_LOG_ERROR, "cannot start the broker thread", NULL);
+}
+
 static int submit(acs_amqp_t *a, cmd_t *c)
 {
     /* Once acs_amqp_free has begun (callbacks it runs may try), nothing
@@ -770,7 +777,10 @@ int acs_amqp_consume(acs_amqp_t *a, const char *queue, int exclusive, int prefet
     c->prefetch = prefetch;
     c->cb = cb;
     c->arg = arg;
-    return start(a);
+    /* The thread starts on the loop's first turn (or at the first command),
+     * so that every consumer registered before the loop runs is taken. */
+    const struct timeval now = {0, 0};
+    return event_base_once(event_get_base(a->done_ev), -1, EV_TIMEOUT, start_soon, a, &now);
 }
 
 int acs_amqp_up(const acs_amqp_t *a)

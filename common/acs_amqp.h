@@ -104,7 +104,9 @@ void acs_amqp_reject(acs_amqp_t *a, uint64_t tag, uint64_t gen, int requeue);
  * exclusive != 0 declares it as an exclusive, auto-deleted queue of this
  * connection first (a per-process control queue); otherwise the queue must
  * exist (declare it in the topology). Every delivery calls cb with OK and
- * the message (manual ack). Call before the loop runs; at most 4. */
+ * the message (manual ack). Call before the loop runs (the broker thread
+ * starts on its first turn, taking every consumer registered by then); at
+ * most 4. */
 int acs_amqp_consume(acs_amqp_t *a, const char *queue, int exclusive, int prefetch,
                      acs_amqp_cb cb, void *arg) __attribute__((warn_unused_result));
 
