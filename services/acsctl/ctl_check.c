@@ -1,6 +1,8 @@
 /* ctl_check: see ctl_check.h. */
 #include "ctl_check.h"
 
+#include "cwmp.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -296,43 +298,11 @@ int ctl_tag_valid(const char *tag)
     return n >= 1 && n <= 64 && strspn(tag, tag_chars) == n;
 }
 
-static const char *const std_methods[] = {
-    "GetRPCMethods",
-    "GetParameterNames",
-    "GetParameterValues",
-    "SetParameterValues",
-    "GetParameterAttributes",
-    "SetParameterAttributes",
-    "AddObject",
-    "DeleteObject",
-    "Reboot",
-    "FactoryReset",
-    "Download",
-    "Upload",
-    "ScheduleInform",
-    "GetQueuedTransfers",
-    "GetAllQueuedTransfers",
-    "ScheduleDownload",
-    "CancelTransfer",
-    "ChangeDUState",
-    NULL,
-};
-
+/* The codec is the one list of what the gateway can send, vendor X_ names
+ * included: acsctl refuses exactly what the gateway would. */
 int ctl_method_valid(const char *m)
 {
-    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    size_t n = m ? strlen(m) : 0, v;
-
-    for (size_t i = 0; n && std_methods[i]; i++)
-        if (strcmp(m, std_methods[i]) == 0)
-            return 1;
-    if (n > 64 || strncmp(m, "X_", 2) != 0)
-        return 0;
-    v = strspn(m + 2, alnum); /* the vendor part */
-    if (v == 0 || m[2 + v] != '_' || m[3 + v] == '\0')
-        return 0;
-    return strspn(m + 3 + v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
-           strlen(m + 3 + v);
+    return m && cwmp_method_supported(m);
 }
 
 int ctl_event_type_valid(const char *type)

@@ -157,28 +157,13 @@ static void send_request(sim_fetch_t *f)
 
 /* ---- receiving ---- */
 
-/* Every WWW-Authenticate value, then the one to answer. */
-static int challenge_of(struct evkeyvalq *h, acs_challenge_t *out)
-{
-    const char *values[8];
-    size_t n = 0;
-    struct evkeyval *kv;
-
-    TAILQ_FOREACH(kv, h, next)
-    {
-        if (n < 8 && strcasecmp(kv->key, "WWW-Authenticate") == 0)
-            values[n++] = kv->value;
-    }
-    return sim_http_pick_challenge(values, n, out);
-}
-
 static void on_401(sim_fetch_t *f, struct evkeyvalq *h)
 {
     if (!f->username || !f->username[0])
         finish(f, SIM_FETCH_AUTH, "HTTP 401 and no credentials");
     else if (f->challenged)
         finish(f, SIM_FETCH_AUTH, "HTTP 401: credentials rejected");
-    else if (challenge_of(h, &f->chal) != 0)
+    else if (sim_http_pick_challenge_headers(h, &f->chal) != 0)
         finish(f, SIM_FETCH_AUTH, "HTTP 401 without a usable WWW-Authenticate");
     else {
         f->challenged = 1;

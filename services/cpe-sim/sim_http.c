@@ -1,10 +1,14 @@
 /* sim_http: see sim_http.h. */
+#include <sys/queue.h> /* TAILQ_FOREACH over evhttp headers */
+
 #include "sim_http.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <event2/keyvalq_struct.h>
 
 static int copy_n(char *dst, size_t cap, const char *src, size_t n)
 {
@@ -180,4 +184,18 @@ int sim_http_pick_challenge(const char *const *values, size_t n, acs_challenge_t
         }
     }
     return found ? 0 : -1;
+}
+
+int sim_http_pick_challenge_headers(struct evkeyvalq *h, acs_challenge_t *out)
+{
+    const char *values[8];
+    size_t n = 0;
+    struct evkeyval *kv;
+
+    TAILQ_FOREACH(kv, h, next)
+    {
+        if (n < 8 && strcasecmp(kv->key, "WWW-Authenticate") == 0)
+            values[n++] = kv->value;
+    }
+    return sim_http_pick_challenge(values, n, out);
 }

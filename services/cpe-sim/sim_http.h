@@ -58,4 +58,10 @@ long sim_http_retry_after(const char *value);
 int sim_http_pick_challenge(const char *const *values, size_t n, acs_challenge_t *out)
     __attribute__((warn_unused_result));
 
+/* The same over every WWW-Authenticate header of a libevent response (at
+ * most 8 are looked at). */
+struct evkeyvalq;
+int sim_http_pick_challenge_headers(struct evkeyvalq *h, acs_challenge_t *out)
+    __attribute__((warn_unused_result));
+
 #endif

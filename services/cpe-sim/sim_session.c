@@ -208,21 +208,6 @@ static void store_cookies(sim_session_t *s, struct evkeyvalq *h)
     }
 }
 
-/* Pick the challenge to answer: Digest if offered, else Basic. */
-static int pick_challenge(struct evkeyvalq *h, acs_challenge_t *out)
-{
-    const char *values[8];
-    size_t n = 0;
-    struct evkeyval *kv;
-
-    TAILQ_FOREACH(kv, h, next)
-    {
-        if (n < 8 && strcasecmp(kv->key, "WWW-Authenticate") == 0)
-            values[n++] = kv->value;
-    }
-    return sim_http_pick_challenge(values, n, out);
-}
-
 static void on_401(sim_session_t *s, struct evkeyvalq *h)
 {
     if (!s->username) {
@@ -233,7 +218,7 @@ static void on_401(sim_session_t *s, struct evkeyvalq *h)
         finish(s, 0, "HTTP 401: credentials rejected");
         return;
     }
-    if (pick_challenge(h, &s->chal) != 0) {
+    if (sim_http_pick_challenge_headers(h, &s->chal) != 0) {
         finish(s, 0, "HTTP 401 without a usable WWW-Authenticate");
         return;
     }
